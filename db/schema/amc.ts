@@ -1,0 +1,55 @@
+import { sql } from "drizzle-orm";
+import { boolean, check, index, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { tsDefaultNow, tsz, uuidPk } from "./common";
+
+export const INSTANCE_TYPES = ["STANDARD", "SANDBOX"] as const;
+export type InstanceType = (typeof INSTANCE_TYPES)[number];
+
+/** An Amazon Ads (Login with Amazon) connection. Secrets are stored encrypted (lib/crypto). */
+export const amcAccounts = pgTable(
+  "amc_accounts",
+  {
+    id: uuidPk(),
+    accountId: text("account_id").notNull().unique("amc_accounts_account_id_key"),
+    accountName: text("account_name").notNull(),
+    region: text("region").notNull().default("NA"),
+    marketplaceId: text("marketplace_id"),
+    clientId: text("client_id"),
+    clientSecretEncrypted: text("client_secret_encrypted"),
+    refreshTokenEncrypted: text("refresh_token_encrypted"),
+    status: text("status").notNull().default("active"),
+    lastError: text("last_error"),
+    createdAt: tsDefaultNow("created_at"),
+    updatedAt: tsDefaultNow("updated_at"),
+  },
+  (t) => [
+    check("amc_accounts_region_check", sql`${t.region} IN ('NA', 'EU', 'FE')`),
+    check(
+      "amc_accounts_status_check",
+      sql`${t.status} IN ('active', 'needs_reauthorization', 'disabled')`,
+    ),
+  ],
+);
+
+export const amcInstances = pgTable(
+  "amc_instances",
+  {
+    id: uuidPk(),
+    /** The instance id AMC uses in its URLs (e.g. `amcabc123`); never our UUID. */
+    instanceId: text("instance_id").notNull().unique("amc_instances_instance_id_key"),
+    instanceName: text("instance_name").notNull(),
+    region: text("region").notNull().default("NA"),
+    marketplaceId: text("marketplace_id"),
+    instanceType: text("instance_type").$type<InstanceType>().notNull().default("STANDARD"),
+    accountId: uuid("account_id").references(() => amcAccounts.id, { onDelete: "set null" }),
+    isActive: boolean("is_active").notNull().default(true),
+    lastSyncedAt: tsz("last_synced_at"),
+    createdAt: tsDefaultNow("created_at"),
+    updatedAt: tsDefaultNow("updated_at"),
+  },
+  (t) => [
+    check("amc_instances_instance_type_check", sql`${t.instanceType} IN ('STANDARD', 'SANDBOX')`),
+    check("amc_instances_region_check", sql`${t.region} IN ('NA', 'EU', 'FE')`),
+    index("idx_amc_instances_account").on(t.accountId),
+  ],
+);

@@ -1,0 +1,83 @@
+import { sql } from "drizzle-orm";
+import { check, foreignKey, index, integer, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
+import { jsonObject, tsDefaultNow, uuidPk } from "./common";
+import { users } from "./users";
+import { amcInstances } from "./amc";
+
+export const WIDGET_TYPES = [
+  "line",
+  "bar",
+  "area",
+  "pie",
+  "scatter",
+  "table",
+  "metric_card",
+  "text",
+  "heatmap",
+  "funnel",
+] as const;
+export type WidgetType = (typeof WIDGET_TYPES)[number];
+
+export const dashboards = pgTable(
+  "dashboards",
+  {
+    id: uuidPk(),
+    dashboardId: text("dashboard_id").notNull().unique("dashboards_dashboard_id_key"),
+    name: text("name").notNull(),
+    description: text("description"),
+    ownerId: uuid("owner_id").references(() => users.id, { onDelete: "set null" }),
+    instanceId: uuid("instance_id").references(() => amcInstances.id, { onDelete: "cascade" }),
+    layout: jsonObject("layout"),
+    createdAt: tsDefaultNow("created_at"),
+    updatedAt: tsDefaultNow("updated_at"),
+  },
+  (t) => [index("idx_dashboards_instance").on(t.instanceId)],
+);
+
+export const dashboardWidgets = pgTable(
+  "dashboard_widgets",
+  {
+    id: uuidPk(),
+    dashboardId: uuid("dashboard_id")
+      .notNull()
+      .references(() => dashboards.id, { onDelete: "cascade" }),
+    widgetType: text("widget_type").$type<WidgetType>().notNull(),
+    title: text("title").notNull(),
+    config: jsonObject("config"),
+    position: integer("position").notNull().default(0),
+    createdAt: tsDefaultNow("created_at"),
+    updatedAt: tsDefaultNow("updated_at"),
+  },
+  (t) => [
+    index("idx_dashboard_widgets_dashboard").on(t.dashboardId, t.position),
+    check(
+      "dashboard_widgets_widget_type_check",
+      sql.raw(`widget_type IN (${WIDGET_TYPES.map((w) => `'${w}'`).join(", ")})`),
+    ),
+  ],
+);
+
+/** Seed table, verbatim: one favorite per (dashboard, user). */
+export const dashboardFavorites = pgTable(
+  "dashboard_favorites",
+  {
+    id: uuidPk(),
+    dashboardId: uuid("dashboard_id"),
+    userId: uuid("user_id"),
+    createdAt: tsDefaultNow("created_at"),
+  },
+  (t) => [
+    foreignKey({
+      name: "dashboard_favorites_dashboard_id_fkey",
+      columns: [t.dashboardId],
+      foreignColumns: [dashboards.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: "dashboard_favorites_user_id_fkey",
+      columns: [t.userId],
+      foreignColumns: [users.id],
+    }).onDelete("cascade"),
+    unique("dashboard_favorites_dashboard_id_user_id_key").on(t.dashboardId, t.userId),
+    index("idx_dashboard_favorites_user").on(t.userId),
+  ],
+);

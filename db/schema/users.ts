@@ -1,0 +1,57 @@
+import { sql } from "drizzle-orm";
+import { check, index, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { tsDefaultNow, uuidPk } from "./common";
+import { amcInstances } from "./amc";
+
+export const USER_ROLES = ["admin", "member"] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuidPk(),
+    email: text("email").notNull().unique("users_email_key"),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    role: text("role").$type<UserRole>().notNull().default("member"),
+    createdAt: tsDefaultNow("created_at"),
+    updatedAt: tsDefaultNow("updated_at"),
+  },
+  (t) => [
+    check("users_role_check", sql`${t.role} IN ('admin', 'member')`),
+    // Emails are compared case-insensitively at sign-in; store them lower-cased.
+    check("users_email_lowercase_check", sql`${t.email} = lower(${t.email})`),
+  ],
+);
+
+/** Which AMC instances a member may see and change. Admins implicitly see all. */
+export const userInstanceAccess = pgTable(
+  "user_instance_access",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    instanceId: uuid("instance_id")
+      .notNull()
+      .references(() => amcInstances.id, { onDelete: "cascade" }),
+    grantedBy: uuid("granted_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: tsDefaultNow("created_at"),
+  },
+  (t) => [
+    primaryKey({ name: "user_instance_access_pkey", columns: [t.userId, t.instanceId] }),
+    index("idx_user_instance_access_instance").on(t.instanceId),
+  ],
+);
+
+/** Failed sign-in attempts, kept in PostgreSQL so every app server slows the same attacker down. */
+export const authAttempts = pgTable(
+  "auth_attempts",
+  {
+    id: uuidPk(),
+    email: text("email").notNull(),
+    ip: text("ip"),
+    succeeded: text("succeeded").$type<"yes" | "no">().notNull(),
+    createdAt: tsDefaultNow("created_at").notNull(),
+  },
+  (t) => [index("idx_auth_attempts_email_created").on(t.email, t.createdAt)],
+);

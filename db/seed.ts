@@ -1,0 +1,256 @@
+import { eq, sql } from "drizzle-orm";
+import type { Database } from "./client";
+import {
+  amcInstances,
+  queryTemplateParameters,
+  queryTemplates,
+  reportDefinitions,
+  reportExecutions,
+  reportSchedules,
+  userInstanceAccess,
+  users,
+  type ExecutionStatus,
+  type Frequency,
+} from "./schema";
+import { hashPassword } from "../lib/auth/password";
+import { DEMO_ADMIN, DEMO_INSTANCE } from "../lib/config/demo";
+import { SEED_TEMPLATES } from "./seed-templates";
+
+/**
+ * Idempotent seed: running it again changes nothing that exists (the demo password is not
+ * reset, user-made templates are never touched) and adds whatever is missing.
+ */
+export async function seed(db: Database, now = new Date()): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(users)
+      .values({
+        email: DEMO_ADMIN.email,
+        name: DEMO_ADMIN.name,
+        passwordHash: await hashPassword(DEMO_ADMIN.password),
+        role: "admin",
+      })
+      .onConflictDoNothing({ target: users.email });
+    const [admin] = await tx.select().from(users).where(eq(users.email, DEMO_ADMIN.email));
+    if (!admin) throw new Error("demo admin missing after insert");
+
+    await tx
+      .insert(amcInstances)
+      .values({
+        instanceId: DEMO_INSTANCE.instanceId,
+        instanceName: DEMO_INSTANCE.instanceName,
+        region: "NA",
+        marketplaceId: "ATVPDKIKX0DER",
+        instanceType: "SANDBOX",
+      })
+      .onConflictDoNothing({ target: amcInstances.instanceId });
+    const [instance] = await tx
+      .select()
+      .from(amcInstances)
+      .where(eq(amcInstances.instanceId, DEMO_INSTANCE.instanceId));
+    if (!instance) throw new Error("demo instance missing after insert");
+
+    await tx
+      .insert(userInstanceAccess)
+      .values({ userId: admin.id, instanceId: instance.id, grantedBy: admin.id })
+      .onConflictDoNothing();
+
+    const templateIds = new Map<string, string>();
+    for (const t of SEED_TEMPLATES) {
+      // Library templates are updated in place on re-seed; a user-made template with the same
+      // template_id (is_system = false) is left alone.
+      const [row] = await tx
+        .insert(queryTemplates)
+        .values({ ...t.template, isSystem: true })
+        .onConflictDoUpdate({
+          target: queryTemplates.templateId,
+          set: {
+            name: t.template.name,
+            description: t.template.description,
+            category: t.template.category,
+            sqlTemplate: t.template.sqlTemplate,
+            dataLagDays: t.template.dataLagDays,
+            reportType: t.template.reportType,
+            reportConfig: t.template.reportConfig,
+            uiSchema: t.template.uiSchema,
+            tags: t.template.tags,
+            version: sql`CASE WHEN ${queryTemplates.sqlTemplate} IS DISTINCT FROM excluded.sql_template THEN ${queryTemplates.version} + 1 ELSE ${queryTemplates.version} END`,
+            updatedAt: sql`now()`,
+          },
+          setWhere: sql`${queryTemplates.isSystem} = TRUE`,
+        })
+        .returning({ id: queryTemplates.id });
+      const id =
+        row?.id ??
+        (
+          await tx
+            .select({ id: queryTemplates.id })
+            .from(queryTemplates)
+            .where(eq(queryTemplates.templateId, t.template.templateId))
+        )[0]?.id;
+      if (!id) throw new Error(`template ${t.template.templateId} missing`);
+      templateIds.set(t.template.templateId, id);
+      if (!row) continue;
+      for (const [i, p] of t.parameters.entries()) {
+        await tx
+          .insert(queryTemplateParameters)
+          .values({ ...p, templateId: id, displayOrder: i })
+          .onConflictDoUpdate({
+            target: [queryTemplateParameters.templateId, queryTemplateParameters.name],
+            set: {
+              label: p.label,
+              paramType: p.paramType,
+              required: p.required,
+              defaultValue: p.defaultValue,
+              validationRules: p.validationRules,
+              uiConfig: p.uiConfig,
+              displayOrder: i,
+              groupName: p.groupName,
+            },
+          });
+      }
+    }
+
+    await seedSampleReports(tx, { adminId: admin.id, instanceId: instance.id, templateIds, now });
+  });
+}
+
+interface SampleReport {
+  reportId: string;
+  name: string;
+  template: string;
+  frequency: Frequency;
+  isActive?: boolean;
+  schedule?: { cron: string; type: "daily" | "weekly" | "monthly"; paused?: boolean; timezone: string };
+  runs: ExecutionStatus[];
+}
+
+const SAMPLE_REPORTS: SampleReport[] = [
+  {
+    reportId: "rpt_demo000001",
+    name: "Weekly ROAS Tracker",
+    template: "campaign_performance_roas",
+    frequency: "weekly",
+    schedule: { cron: "0 3 * * 1", type: "weekly", timezone: "America/New_York" },
+    runs: ["completed", "completed", "completed", "running"],
+  },
+  {
+    reportId: "rpt_demo000002",
+    name: "Daily Campaign Pulse",
+    template: "campaign_performance_roas",
+    frequency: "daily",
+    schedule: { cron: "0 2 * * *", type: "daily", timezone: "UTC" },
+    runs: ["completed", "failed", "completed", "pending"],
+  },
+  {
+    reportId: "rpt_demo000003",
+    name: "New-to-Brand Monthly",
+    template: "new_to_brand",
+    frequency: "monthly",
+    schedule: { cron: "0 4 1 * *", type: "monthly", timezone: "Europe/London", paused: true },
+    runs: ["completed", "failed", "failed"],
+  },
+  {
+    reportId: "rpt_demo000004",
+    name: "Q3 Campaign Review",
+    template: "campaign_performance_roas",
+    frequency: "once",
+    runs: ["completed"],
+  },
+  {
+    reportId: "rpt_demo000005",
+    name: "Holiday Path to Conversion",
+    template: "path_to_conversion",
+    frequency: "once",
+    runs: ["cancelled"],
+  },
+  {
+    reportId: "rpt_demo000006",
+    name: "Brand Halo Check",
+    template: "campaign_performance_roas",
+    frequency: "once",
+    runs: ["failed"],
+  },
+  {
+    reportId: "rpt_demo000007",
+    name: "Path to Conversion Draft",
+    template: "path_to_conversion",
+    frequency: "once",
+    isActive: false,
+    runs: [],
+  },
+];
+
+async function seedSampleReports(
+  tx: Database,
+  ctx: { adminId: string; instanceId: string; templateIds: Map<string, string>; now: Date },
+): Promise<void> {
+  const day = 86_400_000;
+  for (const [ri, r] of SAMPLE_REPORTS.entries()) {
+    const templateId = ctx.templateIds.get(r.template);
+    const inserted = await tx
+      .insert(reportDefinitions)
+      .values({
+        reportId: r.reportId,
+        name: r.name,
+        templateId,
+        instanceId: ctx.instanceId,
+        ownerId: ctx.adminId,
+        frequency: r.frequency,
+        timezone: r.schedule?.timezone ?? "UTC",
+        isActive: r.isActive ?? true,
+        parameters: { campaign_list: ["cmp_sb_001", "cmp_sp_002"] },
+        createdAt: new Date(ctx.now.getTime() - (30 - ri) * day),
+      })
+      .onConflictDoNothing({ target: reportDefinitions.reportId })
+      .returning({ id: reportDefinitions.id });
+    const report = inserted[0];
+    if (!report) continue; // already seeded: leave it and its history as they are
+
+    let scheduleUuid: string | undefined;
+    if (r.schedule) {
+      const [s] = await tx
+        .insert(reportSchedules)
+        .values({
+          scheduleId: `sch_demo00000${ri + 1}`,
+          reportId: report.id,
+          scheduleType: r.schedule.type,
+          cronExpression: r.schedule.cron,
+          timezone: r.schedule.timezone,
+          isPaused: r.schedule.paused ?? false,
+          pauseReason: r.schedule.paused ? "Paused after 2 consecutive failures (demo data)" : null,
+          nextRunAt: new Date(ctx.now.getTime() + (ri + 1) * 3_600_000),
+          failureCount: r.schedule.paused ? 2 : 0,
+          runCount: r.runs.length,
+        })
+        .returning({ id: reportSchedules.id });
+      scheduleUuid = s?.id;
+    }
+
+    for (const [i, status] of r.runs.entries()) {
+      const created = new Date(ctx.now.getTime() - (r.runs.length - i) * day - ri * 3_600_000);
+      const started = status === "pending" ? null : new Date(created.getTime() + 60_000);
+      const done = ["completed", "failed", "cancelled"].includes(status);
+      await tx.insert(reportExecutions).values({
+        executionId: `exec_demo${String(ri + 1).padStart(2, "0")}${String(i + 1).padStart(3, "0")}`,
+        reportId: report.id,
+        templateId,
+        instanceId: ctx.instanceId,
+        userId: ctx.adminId,
+        triggeredBy: scheduleUuid ? "schedule" : "manual",
+        scheduleId: scheduleUuid,
+        status,
+        startedAt: started,
+        completedAt: done && started ? new Date(started.getTime() + 12 * 60_000) : null,
+        rowCount: status === "completed" ? 120 + i * 7 : null,
+        errorMessage:
+          status === "failed"
+            ? "AMC rejected the query: aggregation threshold not met (demo data)"
+            : null,
+        timeWindowStart: new Date(created.getTime() - 21 * day),
+        timeWindowEnd: new Date(created.getTime() - 14 * day),
+        createdAt: created,
+      });
+    }
+  }
+}
