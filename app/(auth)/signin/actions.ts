@@ -1,0 +1,40 @@
+"use server";
+
+import { AuthError } from "next-auth";
+import { signIn } from "@/lib/auth/config";
+import { credentialsSchema } from "@/lib/auth/config";
+import { fieldErrorsFrom, type FieldErrors } from "@/lib/errors";
+
+export interface SignInState {
+  message?: string;
+  fieldErrors?: FieldErrors;
+  email?: string;
+}
+
+function safeNext(next: FormDataEntryValue | null): string {
+  // Only same-site paths: never redirect to another origin after sign-in.
+  return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") ? next : "/reports";
+}
+
+export async function signInAction(_prev: SignInState, form: FormData): Promise<SignInState> {
+  const email = String(form.get("email") ?? "");
+  const parsed = credentialsSchema.safeParse({ email, password: form.get("password") ?? "" });
+  if (!parsed.success) return { fieldErrors: fieldErrorsFrom(parsed.error), email };
+  try {
+    await signIn("credentials", { ...parsed.data, redirectTo: safeNext(form.get("next")) });
+    return {};
+  } catch (e) {
+    if (e instanceof AuthError) {
+      const code = "code" in e && typeof e.code === "string" ? e.code : "";
+      if (code.startsWith("too_many_attempts")) {
+        const minutes = Number(code.split(":")[1]) || 15;
+        return {
+          message: `Too many failed attempts for this account. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+          email,
+        };
+      }
+      return { message: "Wrong email or password.", email };
+    }
+    throw e; // Next's redirect on success
+  }
+}

@@ -1,0 +1,50 @@
+import "server-only";
+import type { z } from "zod";
+import { getDb, type Database } from "../../db/client";
+import { currentUser } from "../auth/session";
+import type { SessionUser } from "../auth/access";
+import { AppError, validationError, type ErrorBody } from "../errors";
+
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+
+export interface ActionContext {
+  db: Database;
+  user: SessionUser;
+}
+
+/**
+ * The one server-action wrapper: parse input with zod, require a session, run the handler,
+ * and turn every failure into `{ ok: false, error }` (never a raw exception at the user).
+ * Authorization of the specific instance/report happens in the handler, by id.
+ */
+export function action<S extends z.ZodType, T>(
+  schema: S,
+  handler: (input: z.output<S>, ctx: ActionContext) => Promise<T>,
+) {
+  return async (input: z.input<S>): Promise<ActionResult<T>> => {
+    try {
+      const user = await currentUser();
+      if (!user) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
+      const parsed = schema.safeParse(input);
+      if (!parsed.success) throw validationError(parsed.error);
+      return { ok: true, data: await handler(parsed.data, { db: getDb(), user }) };
+    } catch (e) {
+      if (e instanceof AppError) return { ok: false, error: e.toBody() };
+      // Let Next's redirect()/notFound() through.
+      if (e && typeof e === "object" && "digest" in e && typeof e.digest === "string" && e.digest.startsWith("NEXT_")) throw e;
+      console.error(JSON.stringify({ level: "error", msg: "action failed", error: String(e) }));
+      return { ok: false, error: { code: "INTERNAL", message: "Something went wrong on our side. Nothing was changed; try again." } };
+    }
+  };
+}
+
+/** FormData → plain object (repeated keys become arrays), for actions posted from <form>. */
+export function formDataToObject(form: FormData): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of form.entries()) {
+    if (typeof v !== "string") continue;
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}

@@ -1,0 +1,27 @@
+import "server-only";
+import { redirect } from "next/navigation";
+import { eq } from "drizzle-orm";
+import { getDb } from "../../db/client";
+import { users } from "../../db/schema";
+import { auth } from "./config";
+import type { SessionUser } from "./access";
+
+/** The signed-in user, fresh from the database, or null (deleted users count as signed out). */
+export async function currentUser(): Promise<SessionUser | null> {
+  const session = await auth();
+  const id = session?.user?.id;
+  if (!id) return null;
+  const [user] = await getDb()
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role })
+    .from(users)
+    .where(eq(users.id, id))
+    .limit(1);
+  return user ?? null;
+}
+
+/** For pages: the signed-in user, or a redirect to the sign-in page. */
+export async function requireUser(): Promise<SessionUser> {
+  const user = await currentUser();
+  if (!user) redirect("/signin");
+  return user;
+}
