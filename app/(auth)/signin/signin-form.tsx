@@ -8,7 +8,7 @@ export function SignInForm({ next }: { next?: string }) {
   return (
     <form action={formAction} className="space-y-4" noValidate>
       {state.message && (
-        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+        <p role="alert" data-testid="form-error" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
           {state.message}
         </p>
       )}

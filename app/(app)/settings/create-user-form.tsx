@@ -1,0 +1,128 @@
+"use client";
+
+import { useActionState } from "react";
+import type { ErrorBody } from "@/lib/errors";
+import { createUserAction } from "./actions";
+
+interface FormState {
+  created?: string;
+  error?: ErrorBody;
+  /** What was typed, so a failed submit does not wipe the form (the password is never echoed). */
+  values: { email: string; name: string; role: string };
+}
+
+const EMPTY: FormState = { values: { email: "", name: "", role: "member" } };
+
+function text(form: FormData, key: string): string {
+  const v = form.get(key);
+  return typeof v === "string" ? v : "";
+}
+
+async function submit(_prev: FormState, form: FormData): Promise<FormState> {
+  const result = await createUserAction(form);
+  if (result.ok) return { ...EMPTY, created: result.data.email };
+  return {
+    error: result.error,
+    values: { email: text(form, "email"), name: text(form, "name"), role: text(form, "role") || "member" },
+  };
+}
+
+const inputClass =
+  "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm focus:border-indigo-500 focus:outline-none aria-[invalid=true]:border-red-400";
+
+function FieldError({ id, messages }: { id: string; messages?: string[] }) {
+  if (!messages?.[0]) return null;
+  return (
+    <p id={id} className="mt-1 text-sm text-red-700">
+      {messages[0]}
+    </p>
+  );
+}
+
+export function CreateUserForm() {
+  const [state, formAction, pending] = useActionState(submit, EMPTY);
+  const fieldErrors = state.error?.fieldErrors ?? {};
+  // React resets the form after each submit; inputs come back to these defaults.
+  const { values } = state;
+
+  const invalid = (field: string) => ({
+    "aria-invalid": Boolean(fieldErrors[field]),
+    "aria-describedby": fieldErrors[field] ? `new-user-${field}-error` : undefined,
+  });
+
+  return (
+    <form action={formAction} className="max-w-md space-y-4" noValidate>
+      {state.created && (
+        <p role="status" className="rounded-md border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-800">
+          Created user {state.created}. They can sign in now.
+        </p>
+      )}
+      {state.error && (
+        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          {state.error.message}
+        </p>
+      )}
+      <div>
+        <label htmlFor="new-user-email" className="block text-sm font-medium">Email</label>
+        <input
+          id="new-user-email"
+          name="email"
+          type="email"
+          autoComplete="off"
+          required
+          maxLength={254}
+          defaultValue={values.email}
+          {...invalid("email")}
+          className={inputClass}
+        />
+        <FieldError id="new-user-email-error" messages={fieldErrors.email} />
+      </div>
+      <div>
+        <label htmlFor="new-user-name" className="block text-sm font-medium">Name</label>
+        <input
+          id="new-user-name"
+          name="name"
+          type="text"
+          autoComplete="off"
+          required
+          maxLength={100}
+          defaultValue={values.name}
+          {...invalid("name")}
+          className={inputClass}
+        />
+        <FieldError id="new-user-name-error" messages={fieldErrors.name} />
+      </div>
+      <div>
+        <label htmlFor="new-user-password" className="block text-sm font-medium">Password</label>
+        <input
+          id="new-user-password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={12}
+          maxLength={200}
+          {...invalid("password")}
+          className={inputClass}
+        />
+        <FieldError id="new-user-password-error" messages={fieldErrors.password} />
+        {!fieldErrors.password && <p className="mt-1 text-xs text-slate-500">At least 12 characters.</p>}
+      </div>
+      <div>
+        <label htmlFor="new-user-role" className="block text-sm font-medium">Role</label>
+        <select id="new-user-role" name="role" defaultValue={values.role} {...invalid("role")} className={inputClass}>
+          <option value="member">Member: sees only the instances granted to them</option>
+          <option value="admin">Admin: sees everything, manages users</option>
+        </select>
+        <FieldError id="new-user-role-error" messages={fieldErrors.role} />
+      </div>
+      <button
+        type="submit"
+        disabled={pending}
+        className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-60"
+      >
+        {pending ? "Creating…" : "Create user"}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,27 @@
+import fs from "node:fs";
+import path from "node:path";
+import postgres from "postgres";
+import { withDatabase } from "../db/embedded";
+import { boot } from "../scripts/boot";
+
+// The app as production runs it (`next start` on the build made by `npm run test:e2e`), on a
+// database made fresh for this run: on TEST_DATABASE_URL's server if given, else embedded.
+const admin = process.env.TEST_DATABASE_URL;
+if (admin) {
+  const sql = postgres(admin, { max: 1, onnotice: () => {} });
+  await sql.unsafe(`DROP DATABASE IF EXISTS amc_e2e WITH (FORCE)`);
+  await sql.unsafe(`CREATE DATABASE amc_e2e`);
+  await sql.end();
+  process.env.DATABASE_URL = withDatabase(admin, "amc_e2e");
+  process.env.SEED_ON_START = "1";
+} else {
+  delete process.env.DATABASE_URL;
+  const dir = path.resolve(".data", "e2e");
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.env.AMC_DATA_DIR = dir;
+}
+// Throwaway secrets: this server lives for one test run.
+process.env.AUTH_SECRET ??= "e2e-auth-secret-0123456789abcdef0123456789";
+process.env.APP_ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString("base64");
+process.env.CRON_SECRET ??= "e2e-cron-secret-0123456789abcdef0123456789";
+await boot("start");

@@ -1,0 +1,120 @@
+import { and, eq } from "drizzle-orm";
+import type { z } from "zod";
+import type { Database } from "../../db/client";
+import { amcInstances, userInstanceAccess, users, type UserRole } from "../../db/schema";
+import { assertAdmin, type SessionUser } from "../auth/access";
+import { hashPassword } from "../auth/password";
+import { AppError, notFound, uniqueViolation, validationError } from "../errors";
+import {
+  createUserSchema,
+  grantSchema,
+  revokeSchema,
+  type CreateUserInput,
+  type GrantInput,
+  type RevokeInput,
+} from "./schemas";
+
+export interface CreatedUser {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+}
+
+// Actions parse already; parsing again here keeps every other caller (API, scripts) on the
+// same rules, and it is what lower-cases the email before it reaches the database.
+function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
+}
+
+const duplicateEmail = () =>
+  new AppError("VALIDATION_ERROR", "Some fields need attention.", {
+    email: ["A user with this email already exists."],
+  });
+
+/** Creates a user (admins only). A taken email is a field error, also when two admins race. */
+export async function createUser(
+  db: Database,
+  actor: SessionUser,
+  input: CreateUserInput,
+): Promise<CreatedUser> {
+  assertAdmin(actor);
+  const data = parse(createUserSchema, input);
+  const passwordHash = await hashPassword(data.password);
+  try {
+    const [row] = await db
+      .insert(users)
+      .values({ email: data.email, name: data.name, passwordHash, role: data.role })
+      .returning({ id: users.id, email: users.email, name: users.name, role: users.role });
+    if (!row) throw new Error("INSERT ... RETURNING gave no row");
+    return row;
+  } catch (e) {
+    // No pre-check: the unique constraint is the only check that holds under concurrency.
+    if (uniqueViolation(e) === "users_email_key") throw duplicateEmail();
+    throw e;
+  }
+}
+
+/** The FK constraint a PostgreSQL foreign-key violation (23503) names, if `e` is one. */
+function foreignKeyViolation(e: unknown): string | undefined {
+  const cause = e && typeof e === "object" && "cause" in e ? (e as { cause: unknown }).cause : e;
+  if (cause && typeof cause === "object" && "code" in cause && cause.code === "23503") {
+    const name = (cause as { constraint_name?: unknown }).constraint_name;
+    return typeof name === "string" ? name : "";
+  }
+  return undefined;
+}
+
+/**
+ * Lets a user see and change an instance's reports (admins only). Granting twice is a no-op;
+ * `granted` says whether this call added the grant.
+ */
+export async function grantInstanceAccess(
+  db: Database,
+  actor: SessionUser,
+  input: GrantInput,
+): Promise<{ granted: boolean }> {
+  assertAdmin(actor);
+  const { userId, instanceId } = parse(grantSchema, input);
+
+  const [user] = await db.select({ id: users.id }).from(users).where(eq(users.id, userId)).limit(1);
+  if (!user) throw notFound("User");
+  const [instance] = await db
+    .select({ id: amcInstances.id })
+    .from(amcInstances)
+    .where(eq(amcInstances.id, instanceId))
+    .limit(1);
+  if (!instance) throw notFound("AMC instance");
+
+  try {
+    const rows = await db
+      .insert(userInstanceAccess)
+      .values({ userId, instanceId, grantedBy: actor.id })
+      .onConflictDoNothing({ target: [userInstanceAccess.userId, userInstanceAccess.instanceId] })
+      .returning({ userId: userInstanceAccess.userId });
+    return { granted: rows.length > 0 };
+  } catch (e) {
+    // Deleted between the checks above and the insert.
+    const fk = foreignKeyViolation(e);
+    if (fk === "user_instance_access_user_id_users_id_fk") throw notFound("User");
+    if (fk === "user_instance_access_instance_id_amc_instances_id_fk") throw notFound("AMC instance");
+    throw e;
+  }
+}
+
+/** Takes an instance away from a user (admins only). Revoking what is not granted is a no-op. */
+export async function revokeInstanceAccess(
+  db: Database,
+  actor: SessionUser,
+  input: RevokeInput,
+): Promise<{ revoked: boolean }> {
+  assertAdmin(actor);
+  const { userId, instanceId } = parse(revokeSchema, input);
+  const rows = await db
+    .delete(userInstanceAccess)
+    .where(and(eq(userInstanceAccess.userId, userId), eq(userInstanceAccess.instanceId, instanceId)))
+    .returning({ userId: userInstanceAccess.userId });
+  return { revoked: rows.length > 0 };
+}
