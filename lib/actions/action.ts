@@ -1,9 +1,9 @@
 import "server-only";
-import type { z } from "zod";
+import { z } from "zod";
 import { getDb, type Database } from "../../db/client";
 import { currentUser } from "../auth/session";
 import type { SessionUser } from "../auth/access";
-import { AppError, validationError, type ErrorBody } from "../errors";
+import { AppError, parseInput, type ErrorBody } from "../errors";
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 
@@ -25,26 +25,39 @@ export function action<S extends z.ZodType, T>(
     try {
       const user = await currentUser();
       if (!user) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
-      const parsed = schema.safeParse(input);
-      if (!parsed.success) throw validationError(parsed.error);
-      return { ok: true, data: await handler(parsed.data, { db: getDb(), user }) };
+      return { ok: true, data: await handler(parseInput(schema, input), { db: getDb(), user }) };
     } catch (e) {
       if (e instanceof AppError) return { ok: false, error: e.toBody() };
       // Let Next's redirect()/notFound() through.
       if (e && typeof e === "object" && "digest" in e && typeof e.digest === "string" && e.digest.startsWith("NEXT_")) throw e;
       console.error(JSON.stringify({ level: "error", msg: "action failed", error: String(e) }));
-      return { ok: false, error: { code: "INTERNAL", message: "Something went wrong on our side. Nothing was changed; try again." } };
+      return { ok: false, error: { code: "INTERNAL", message: "Something went wrong on our side. Try again; if it keeps happening, tell your admin." } };
     }
   };
 }
 
-/** FormData → plain object (repeated keys become arrays), for actions posted from <form>. */
+/**
+ * FormData → plain object (repeated keys become arrays), for actions posted from <form>.
+ * React adds its own `$ACTION_...` fields to progressively enhanced forms; they are plumbing,
+ * not input, so they are dropped and strict schemas can still reject any other unknown key.
+ */
 export function formDataToObject(form: FormData): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of form.entries()) {
-    if (typeof v !== "string") continue;
+    if (typeof v !== "string" || k.startsWith("$ACTION_")) continue;
     const prev = out[k];
     out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
   }
   return out;
 }
+
+// Duck-typed rather than `instanceof`, so a FormData from another realm (the framework's
+// multipart decoder) still counts.
+const formDataSchema = z.custom<FormData>(
+  (v) => typeof v === "object" && v !== null && typeof (v as FormData).entries === "function",
+  "Expected form data.",
+);
+
+/** A schema for actions posted from forms: FormData, flattened, then `schema`. */
+export const fromForm = <S extends z.ZodType<unknown, Record<string, string | string[]>>>(schema: S) =>
+  formDataSchema.transform(formDataToObject).pipe(schema);

@@ -57,12 +57,24 @@ export function validationError(error: z.ZodError, message = "Some fields need a
   return new AppError("VALIDATION_ERROR", message, fieldErrorsFrom(error));
 }
 
-/** PostgreSQL unique violation (23505) with its constraint name, e.g. to map to a field error. */
-export function uniqueViolation(e: unknown): string | undefined {
+/** Parses `input` with `schema`, or throws the VALIDATION_ERROR listing each bad field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
+}
+
+/** The constraint a PostgreSQL error of class `sqlstate` names, if `e` is one (drizzle wraps it). */
+function pgViolation(e: unknown, sqlstate: string): string | undefined {
   const cause = e && typeof e === "object" && "cause" in e ? (e as { cause: unknown }).cause : e;
-  if (cause && typeof cause === "object" && "code" in cause && cause.code === "23505") {
+  if (cause && typeof cause === "object" && "code" in cause && cause.code === sqlstate) {
     const name = (cause as { constraint_name?: unknown }).constraint_name;
     return typeof name === "string" ? name : "";
   }
   return undefined;
 }
+
+/** Unique violation (23505): e.g. to turn a taken email into a field error. */
+export const uniqueViolation = (e: unknown) => pgViolation(e, "23505");
+/** Foreign-key violation (23503): e.g. a referenced row deleted concurrently. */
+export const foreignKeyViolation = (e: unknown) => pgViolation(e, "23503");

@@ -1,10 +1,9 @@
 import { and, eq } from "drizzle-orm";
-import type { z } from "zod";
 import type { Database } from "../../db/client";
 import { amcInstances, userInstanceAccess, users, type UserRole } from "../../db/schema";
 import { assertAdmin, type SessionUser } from "../auth/access";
 import { hashPassword } from "../auth/password";
-import { AppError, notFound, uniqueViolation, validationError } from "../errors";
+import { AppError, foreignKeyViolation, notFound, parseInput, uniqueViolation } from "../errors";
 import {
   createUserSchema,
   grantSchema,
@@ -21,14 +20,6 @@ export interface CreatedUser {
   role: UserRole;
 }
 
-// Actions parse already; parsing again here keeps every other caller (API, scripts) on the
-// same rules, and it is what lower-cases the email before it reaches the database.
-function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw validationError(parsed.error);
-  return parsed.data;
-}
-
 const duplicateEmail = () =>
   new AppError("VALIDATION_ERROR", "Some fields need attention.", {
     email: ["A user with this email already exists."],
@@ -41,7 +32,9 @@ export async function createUser(
   input: CreateUserInput,
 ): Promise<CreatedUser> {
   assertAdmin(actor);
-  const data = parse(createUserSchema, input);
+  // Actions parse already; parsing again keeps every other caller (API, scripts) on the same
+  // rules, and it is what lower-cases the email before it reaches the database.
+  const data = parseInput(createUserSchema, input);
   const passwordHash = await hashPassword(data.password);
   try {
     const [row] = await db
@@ -57,16 +50,6 @@ export async function createUser(
   }
 }
 
-/** The FK constraint a PostgreSQL foreign-key violation (23503) names, if `e` is one. */
-function foreignKeyViolation(e: unknown): string | undefined {
-  const cause = e && typeof e === "object" && "cause" in e ? (e as { cause: unknown }).cause : e;
-  if (cause && typeof cause === "object" && "code" in cause && cause.code === "23503") {
-    const name = (cause as { constraint_name?: unknown }).constraint_name;
-    return typeof name === "string" ? name : "";
-  }
-  return undefined;
-}
-
 /**
  * Lets a user see and change an instance's reports (admins only). Granting twice is a no-op;
  * `granted` says whether this call added the grant.
@@ -77,7 +60,7 @@ export async function grantInstanceAccess(
   input: GrantInput,
 ): Promise<{ granted: boolean }> {
   assertAdmin(actor);
-  const { userId, instanceId } = parse(grantSchema, input);
+  const { userId, instanceId } = parseInput(grantSchema, input);
 
   const [user] = await db.select({ id: users.id }).from(users).where(eq(users.id, userId)).limit(1);
   if (!user) throw notFound("User");
@@ -111,7 +94,7 @@ export async function revokeInstanceAccess(
   input: RevokeInput,
 ): Promise<{ revoked: boolean }> {
   assertAdmin(actor);
-  const { userId, instanceId } = parse(revokeSchema, input);
+  const { userId, instanceId } = parseInput(revokeSchema, input);
   const rows = await db
     .delete(userInstanceAccess)
     .where(and(eq(userInstanceAccess.userId, userId), eq(userInstanceAccess.instanceId, instanceId)))

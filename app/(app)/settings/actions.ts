@@ -1,21 +1,12 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { z } from "zod";
-import { action, formDataToObject } from "@/lib/actions/action";
+import { action, fromForm } from "@/lib/actions/action";
+import type { ErrorBody } from "@/lib/errors";
 import { createUserSchema, grantSchema, revokeSchema } from "@/lib/users/schemas";
 import { createUser, grantInstanceAccess, revokeInstanceAccess } from "@/lib/users/users";
 
-// These actions are posted from forms, so they take FormData and run it through the same zod
-// schema as every other caller. Duck-typed rather than `instanceof`, so a FormData from another
-// realm (the framework's multipart decoder) still counts.
-const formData = z.custom<FormData>(
-  (v) => typeof v === "object" && v !== null && typeof (v as FormData).entries === "function",
-  "Expected form data.",
-);
-const fromForm = <S extends z.ZodType<unknown, Record<string, string | string[]>>>(schema: S) =>
-  formData.transform(formDataToObject).pipe(schema);
-
+// Posted from forms: FormData goes through the same zod schemas as every other caller.
 export const createUserAction = action(fromForm(createUserSchema), async (input, { db, user }) => {
   const created = await createUser(db, user, input);
   revalidatePath("/settings");
@@ -33,3 +24,45 @@ export const revokeAccessAction = action(fromForm(revokeSchema), async (input, {
   revalidatePath("/settings");
   return result;
 });
+
+// useActionState adapters. Being server actions themselves (not client wrappers) keeps the forms
+// working when submitted before the page has hydrated.
+
+export interface CreateUserFormState {
+  created?: string;
+  error?: ErrorBody;
+  /** What was typed, so a failed submit does not wipe the form. The password is never echoed. */
+  values: { email: string; name: string; role: string };
+}
+
+function text(form: FormData, key: string): string {
+  const v = form.get(key);
+  return typeof v === "string" ? v : "";
+}
+
+export async function createUserFormAction(
+  _prev: CreateUserFormState,
+  form: FormData,
+): Promise<CreateUserFormState> {
+  const result = await createUserAction(form);
+  if (result.ok) return { created: result.data.email, values: { email: "", name: "", role: "member" } };
+  return {
+    error: result.error,
+    values: { email: text(form, "email"), name: text(form, "name"), role: text(form, "role") || "member" },
+  };
+}
+
+/** Success needs no message: the page re-renders with the new grants. */
+export interface AccessFormState {
+  error?: string;
+}
+
+export async function grantAccessFormAction(_prev: AccessFormState, form: FormData): Promise<AccessFormState> {
+  const result = await grantAccessAction(form);
+  return result.ok ? {} : { error: result.error.message };
+}
+
+export async function revokeAccessFormAction(_prev: AccessFormState, form: FormData): Promise<AccessFormState> {
+  const result = await revokeAccessAction(form);
+  return result.ok ? {} : { error: result.error.message };
+}

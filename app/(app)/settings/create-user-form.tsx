@@ -1,31 +1,9 @@
 "use client";
 
 import { useActionState } from "react";
-import type { ErrorBody } from "@/lib/errors";
-import { createUserAction } from "./actions";
+import { createUserFormAction, type CreateUserFormState } from "./actions";
 
-interface FormState {
-  created?: string;
-  error?: ErrorBody;
-  /** What was typed, so a failed submit does not wipe the form (the password is never echoed). */
-  values: { email: string; name: string; role: string };
-}
-
-const EMPTY: FormState = { values: { email: "", name: "", role: "member" } };
-
-function text(form: FormData, key: string): string {
-  const v = form.get(key);
-  return typeof v === "string" ? v : "";
-}
-
-async function submit(_prev: FormState, form: FormData): Promise<FormState> {
-  const result = await createUserAction(form);
-  if (result.ok) return { ...EMPTY, created: result.data.email };
-  return {
-    error: result.error,
-    values: { email: text(form, "email"), name: text(form, "name"), role: text(form, "role") || "member" },
-  };
-}
+const INITIAL: CreateUserFormState = { values: { email: "", name: "", role: "member" } };
 
 const inputClass =
   "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm focus:border-indigo-500 focus:outline-none aria-[invalid=true]:border-red-400";
@@ -40,7 +18,7 @@ function FieldError({ id, messages }: { id: string; messages?: string[] }) {
 }
 
 export function CreateUserForm() {
-  const [state, formAction, pending] = useActionState(submit, EMPTY);
+  const [state, formAction, pending] = useActionState(createUserFormAction, INITIAL);
   const fieldErrors = state.error?.fieldErrors ?? {};
   // React resets the form after each submit; inputs come back to these defaults.
   const { values } = state;
@@ -53,12 +31,12 @@ export function CreateUserForm() {
   return (
     <form action={formAction} className="max-w-md space-y-4" noValidate>
       {state.created && (
-        <p role="status" className="rounded-md border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-800">
+        <p role="status" data-testid="form-success" className="rounded-md border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-800">
           Created user {state.created}. They can sign in now.
         </p>
       )}
       {state.error && (
-        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+        <p role="alert" data-testid="form-error" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
           {state.error.message}
         </p>
       )}

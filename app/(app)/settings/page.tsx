@@ -1,0 +1,119 @@
+import type { Metadata } from "next";
+import { getDb } from "@/db/client";
+import { listAllInstances, listUsersWithAccess, type InstanceOption } from "@/db/queries/users";
+import { requireUser } from "@/lib/auth/session";
+import { GrantAccessForm, RevokeButton, type InstanceChoice } from "./access-controls";
+import { CreateUserForm } from "./create-user-form";
+
+export const metadata: Metadata = { title: "Settings" };
+
+function choiceLabel(i: InstanceOption): string {
+  const marks = [i.instanceType === "SANDBOX" ? "sandbox" : null, i.isActive ? null : "inactive"].filter(Boolean);
+  return `${i.instanceName} (${i.instanceId})${marks.length ? ` · ${marks.join(", ")}` : ""}`;
+}
+
+function SandboxBadge() {
+  return (
+    <span className="rounded bg-amber-100 px-1 text-[10px] font-semibold uppercase tracking-wide text-amber-800">
+      Sandbox
+    </span>
+  );
+}
+
+export default async function SettingsPage() {
+  const user = await requireUser();
+  if (user.role !== "admin") {
+    // Checked here, not only in the nav: members can type the URL. Nothing is queried for them.
+    return (
+      <div role="alert" className="max-w-xl rounded-md border border-amber-200 bg-amber-50 px-4 py-3">
+        <h1 className="font-semibold text-amber-900">403: Not allowed</h1>
+        <p className="mt-1 text-sm text-amber-900">Only admins can manage users and access.</p>
+      </div>
+    );
+  }
+
+  const db = getDb();
+  const [people, instances] = await Promise.all([listUsersWithAccess(db), listAllInstances(db)]);
+
+  return (
+    <div className="space-y-10">
+      <h1 className="text-lg font-semibold">Settings</h1>
+
+      <section aria-labelledby="users-heading" className="space-y-3">
+        <div>
+          <h2 id="users-heading" className="text-base font-semibold">Users</h2>
+          <p className="text-sm text-slate-600">
+            Members see and change only the AMC instances granted to them; admins see every instance.
+          </p>
+        </div>
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <table data-testid="users-table" className="min-w-full divide-y divide-slate-200 text-sm">
+            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
+              <tr>
+                <th scope="col" className="px-3 py-2">Email</th>
+                <th scope="col" className="px-3 py-2">Name</th>
+                <th scope="col" className="px-3 py-2">Role</th>
+                <th scope="col" className="px-3 py-2">Instances granted</th>
+                <th scope="col" className="px-3 py-2">Grant access</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {people.map((p) => {
+                const granted = new Set(p.instances.map((i) => i.id));
+                const choices: InstanceChoice[] = instances
+                  .filter((i) => !granted.has(i.id))
+                  .map((i) => ({ id: i.id, label: choiceLabel(i) }));
+                return (
+                  <tr key={p.id} data-testid="user-row" data-email={p.email} className="align-top">
+                    <td className="px-3 py-2 font-medium">{p.email}</td>
+                    <td className="px-3 py-2">{p.name}</td>
+                    <td className="px-3 py-2">
+                      <span className={p.role === "admin" ? "font-semibold text-indigo-700" : "text-slate-700"}>
+                        {p.role}
+                      </span>
+                    </td>
+                    <td className="px-3 py-2">
+                      {p.role === "admin" && <p className="mb-1 text-xs text-slate-500">All instances (admin)</p>}
+                      {p.instances.length === 0 ? (
+                        p.role === "admin" ? null : <p className="text-xs text-slate-500">None yet</p>
+                      ) : (
+                        <ul className="flex flex-wrap gap-1.5">
+                          {p.instances.map((i) => {
+                            const labelId = `grant-${p.id}-${i.id}`;
+                            return (
+                              <li
+                                key={i.id}
+                                data-testid="instance-chip"
+                                className="inline-flex items-center gap-1 rounded-full border border-slate-200 bg-slate-50 py-0.5 pl-2 pr-1"
+                              >
+                                <span id={labelId} title={i.instanceId}>{i.instanceName}</span>
+                                {i.instanceType === "SANDBOX" && <SandboxBadge />}
+                                <RevokeButton userId={p.id} instanceId={i.id} describedBy={labelId} />
+                              </li>
+                            );
+                          })}
+                        </ul>
+                      )}
+                    </td>
+                    <td className="px-3 py-2">
+                      {instances.length === 0 ? (
+                        <p className="text-xs text-slate-500">No instances yet</p>
+                      ) : (
+                        <GrantAccessForm userId={p.id} choices={choices} />
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section aria-labelledby="create-user-heading" className="space-y-3">
+        <h2 id="create-user-heading" className="text-base font-semibold">Create user</h2>
+        <CreateUserForm />
+      </section>
+    </div>
+  );
+}
