@@ -6,3 +6,4 @@ export * from "./collections";
 export * from "./workflows";
 export * from "./reports";
 export * from "./views";
+export * from "./results";

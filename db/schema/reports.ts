@@ -185,6 +185,16 @@ export const reportExecutions = pgTable(
     templateVersion: integer("template_version"),
     timeWindowTimezone: text("time_window_timezone"),
     errorDetails: jsonb("error_details"),
+    // Engine bookkeeping (lib/executions). attempts counts submit attempts that failed for a
+    // transient cause (a 429 does not count); next_attempt_at is when a pending run may be
+    // submitted or a running one polled next; lease_expires_at marks a row one server is
+    // working on outside a transaction (submit or download in flight).
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: tsz("next_attempt_at"),
+    leaseExpiresAt: tsz("lease_expires_at"),
+    pollCount: integer("poll_count").notNull().default(0),
+    submittedAt: tsz("submitted_at"),
+    cancelRequestedAt: tsz("cancel_requested_at"),
   },
   (t) => [
     foreignKey({
@@ -241,6 +251,16 @@ export const reportExecutions = pgTable(
     ),
     // Ours: a report's run history, newest first; and one execution per schedule slot.
     index("idx_report_executions_report_created").on(t.reportId, t.createdAt.desc().nullsFirst()),
+    // The engine's queues: pending runs per instance in submit order; running runs by poll time.
+    index("idx_report_executions_pending_queue")
+      .on(t.instanceId, t.createdAt)
+      .where(sql`status = 'pending'`),
+    index("idx_report_executions_running_poll")
+      .on(t.nextAttemptAt)
+      .where(sql`status = 'running'`),
+    index("idx_report_executions_running_instance")
+      .on(t.instanceId)
+      .where(sql`status = 'running'`),
     uniqueIndex("uq_report_executions_schedule_slot")
       .on(t.scheduleId, t.scheduledFor)
       .where(sql`schedule_id IS NOT NULL AND scheduled_for IS NOT NULL`),

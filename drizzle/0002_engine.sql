@@ -1,0 +1,34 @@
+CREATE TABLE "execution_result_rows" (
+	"execution_id" uuid NOT NULL,
+	"row_no" integer NOT NULL,
+	"cells" jsonb NOT NULL,
+	CONSTRAINT "execution_result_rows_pkey" PRIMARY KEY("execution_id","row_no")
+);
+--> statement-breakpoint
+CREATE TABLE "execution_results" (
+	"execution_id" uuid PRIMARY KEY NOT NULL,
+	"report_id" uuid,
+	"columns" jsonb NOT NULL,
+	"row_count" integer NOT NULL,
+	"size_bytes" bigint NOT NULL,
+	"window_start" timestamp with time zone,
+	"window_end" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"note" text
+);
+--> statement-breakpoint
+ALTER TABLE "amc_accounts" ADD COLUMN "advertiser_id" text;--> statement-breakpoint
+ALTER TABLE "amc_accounts" ADD COLUMN "last_checked_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "report_executions" ADD COLUMN "attempts" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "report_executions" ADD COLUMN "next_attempt_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "report_executions" ADD COLUMN "lease_expires_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "report_executions" ADD COLUMN "poll_count" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "report_executions" ADD COLUMN "submitted_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "report_executions" ADD COLUMN "cancel_requested_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "execution_result_rows" ADD CONSTRAINT "execution_result_rows_execution_id_report_executions_id_fk" FOREIGN KEY ("execution_id") REFERENCES "public"."report_executions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "execution_results" ADD CONSTRAINT "execution_results_execution_id_report_executions_id_fk" FOREIGN KEY ("execution_id") REFERENCES "public"."report_executions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "execution_results" ADD CONSTRAINT "execution_results_report_id_report_definitions_id_fk" FOREIGN KEY ("report_id") REFERENCES "public"."report_definitions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "idx_execution_results_report_window" ON "execution_results" USING btree ("report_id","window_start","window_end");--> statement-breakpoint
+CREATE INDEX "idx_report_executions_pending_queue" ON "report_executions" USING btree ("instance_id","created_at") WHERE status = 'pending';--> statement-breakpoint
+CREATE INDEX "idx_report_executions_running_poll" ON "report_executions" USING btree ("next_attempt_at") WHERE status = 'running';--> statement-breakpoint
+CREATE INDEX "idx_report_executions_running_instance" ON "report_executions" USING btree ("instance_id") WHERE status = 'running';
