@@ -25,10 +25,12 @@ ALTER TABLE "report_executions" ADD COLUMN "lease_expires_at" timestamp with tim
 ALTER TABLE "report_executions" ADD COLUMN "poll_count" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "report_executions" ADD COLUMN "submitted_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "report_executions" ADD COLUMN "cancel_requested_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "report_executions" ADD COLUMN "idempotency_key" text;--> statement-breakpoint
 ALTER TABLE "execution_result_rows" ADD CONSTRAINT "execution_result_rows_execution_id_report_executions_id_fk" FOREIGN KEY ("execution_id") REFERENCES "public"."report_executions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "execution_results" ADD CONSTRAINT "execution_results_execution_id_report_executions_id_fk" FOREIGN KEY ("execution_id") REFERENCES "public"."report_executions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "execution_results" ADD CONSTRAINT "execution_results_report_id_report_definitions_id_fk" FOREIGN KEY ("report_id") REFERENCES "public"."report_definitions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "idx_execution_results_report_window" ON "execution_results" USING btree ("report_id","window_start","window_end");--> statement-breakpoint
 CREATE INDEX "idx_report_executions_pending_queue" ON "report_executions" USING btree ("instance_id","created_at") WHERE status = 'pending';--> statement-breakpoint
 CREATE INDEX "idx_report_executions_running_poll" ON "report_executions" USING btree ("next_attempt_at") WHERE status = 'running';--> statement-breakpoint
-CREATE INDEX "idx_report_executions_running_instance" ON "report_executions" USING btree ("instance_id") WHERE status = 'running';
+CREATE INDEX "idx_report_executions_running_instance" ON "report_executions" USING btree ("instance_id") WHERE status = 'running';--> statement-breakpoint
+CREATE UNIQUE INDEX "uq_report_executions_idempotency" ON "report_executions" USING btree ("report_id","idempotency_key") WHERE idempotency_key IS NOT NULL;

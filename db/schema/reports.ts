@@ -195,6 +195,8 @@ export const reportExecutions = pgTable(
     pollCount: integer("poll_count").notNull().default(0),
     submittedAt: tsz("submitted_at"),
     cancelRequestedAt: tsz("cancel_requested_at"),
+    /** Set by "Run now" forms: a double click or a retried request creates one execution. */
+    idempotencyKey: text("idempotency_key"),
   },
   (t) => [
     foreignKey({
@@ -261,6 +263,9 @@ export const reportExecutions = pgTable(
     index("idx_report_executions_running_instance")
       .on(t.instanceId)
       .where(sql`status = 'running'`),
+    uniqueIndex("uq_report_executions_idempotency")
+      .on(t.reportId, t.idempotencyKey)
+      .where(sql`idempotency_key IS NOT NULL`),
     uniqueIndex("uq_report_executions_schedule_slot")
       .on(t.scheduleId, t.scheduledFor)
       .where(sql`schedule_id IS NOT NULL AND scheduled_for IS NOT NULL`),

@@ -1,0 +1,290 @@
+import "server-only";
+import { and, asc, count, eq, inArray, isNull, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import type { Database } from "../client";
+import {
+  amcInstances,
+  queryTemplates,
+  reportDefinitions as rd,
+  reportExecutions,
+  userInstanceAccess,
+  users,
+  type ExecutionStatus,
+  type Frequency,
+  type InstanceType,
+} from "../schema";
+import type { ReportState } from "../schema/views";
+import { instanceScope, type InstanceScope, type SessionUser } from "../../lib/auth/access";
+import {
+  hasActiveFilters,
+  type OverviewQuery,
+  type OverviewSort,
+  type SortDir,
+} from "../../lib/reports/overview-query";
+
+/**
+ * The Reports overview's read model. It has the columns of the seed's `report_runs_overview`
+ * view but reads report_definitions' indexed copies (last_status, last_run_at, next_run_at,
+ * schedule_paused, last_execution_id, execution_count) instead of the view's per-row LATERAL
+ * lookup, so that every offered sort is an index walk that stops after one page
+ * (architecture.md §5; measured by `npm run bench`).
+ */
+export interface OverviewRow {
+  reportUuid: string;
+  reportId: string;
+  name: string;
+  description: string | null;
+  /** amc_instances.id */
+  instanceId: string | null;
+  /** AMC's own instance id, e.g. `amcabc123`. */
+  amcInstanceId: string | null;
+  instanceName: string | null;
+  instanceType: InstanceType | null;
+  ownerId: string | null;
+  ownerEmail: string | null;
+  ownerName: string | null;
+  templateName: string | null;
+  reportType: string | null;
+  isActive: boolean;
+  frequency: Frequency;
+  state: ReportState;
+  latestStatus: ExecutionStatus | null;
+  lastRunAt: Date | null;
+  lastCompletedAt: Date | null;
+  nextRunAt: Date | null;
+  executionCount: number | null;
+  createdAt: Date | null;
+  updatedAt: Date | null;
+  /** Whether the viewer (not the owner, unlike the view) starred the report's dashboard. */
+  isFavorite: boolean;
+}
+
+export interface OverviewPage {
+  rows: OverviewRow[];
+  total: number;
+}
+
+/**
+ * ORDER BY for each sort, written as exactly the order of its index (or that order reversed,
+ * NULLS placement included), because PostgreSQL only walks an index for an ORDER BY that
+ * matches it key for key. id breaks ties so that pages never overlap or skip rows.
+ * Indexes: idx_report_definitions_{created_at,name,last_run,next_run,execution_count}.
+ */
+const SORT_COLUMN = {
+  created: rd.createdAt,
+  name: rd.name,
+  last_run: rd.lastRunAt,
+  next_run: rd.nextRunAt,
+  executions: rd.executionCount,
+} as const;
+
+const ORDER: Record<OverviewSort, Record<SortDir, SQL>> = {
+  created: { desc: sql.raw("DESC NULLS FIRST"), asc: sql.raw("ASC NULLS LAST") },
+  name: { asc: sql.raw("ASC NULLS LAST"), desc: sql.raw("DESC NULLS FIRST") },
+  last_run: { desc: sql.raw("DESC NULLS LAST"), asc: sql.raw("ASC NULLS FIRST") },
+  next_run: { asc: sql.raw("ASC NULLS LAST"), desc: sql.raw("DESC NULLS FIRST") },
+  executions: { desc: sql.raw("DESC NULLS LAST"), asc: sql.raw("ASC NULLS FIRST") },
+};
+
+function orderBy(query: OverviewQuery, key: SQLWrapper, id: SQLWrapper): SQL[] {
+  const direction = ORDER[query.sort][query.dir];
+  return [sql`${key} ${direction}`, sql`${id} ${direction}`];
+}
+
+/**
+ * Above this many matches a page comes from walking the sort's index (it finds 50 matches
+ * after about 50 × total / matches entries); at or below it, from fetching all matches through
+ * the filters' own index and sorting them. The walk's estimate assumes matches are spread
+ * evenly over the sort order, and real data is not: a member's reports are often all named
+ * after the client ("Acme – …"), never-run drafts share a name, a search term may match
+ * nothing. Then the walk reads most of the index (~50 ms at 100k reports) while sorting a few
+ * thousand matches costs a few ms. See scripts/bench/overview.ts.
+ */
+export const SORT_MATCHES_UP_TO = 5_000;
+
+// Keeps PostgreSQL from merging the matches subquery into the outer query (a LIMIT is an
+// optimization fence), which would let it go back to walking the sort index.
+const NO_LIMIT = 2_147_483_647;
+
+/** `term` as a literal ILIKE substring: %, _ and the escape character itself match only themselves. */
+export function likeContains(term: string): string {
+  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Character for character the expression of idx_report_definitions_search (pg_trgm GIN,
+ * drizzle/0001): the planner uses an expression index only for the same expression. The
+ * separators stay inline literals; as bind parameters they would not match.
+ */
+const searchDocument = sql`(${rd.name} || ' ' || ${rd.reportId} || ' ' || COALESCE(${rd.description}, ''))`;
+
+function filters(scope: InstanceScope, query: OverviewQuery): SQL | undefined {
+  const where: (SQL | undefined)[] = [];
+  if (scope.kind === "some") where.push(inArray(rd.instanceId, scope.instanceIds));
+  // Filtering on an instance the viewer may not see is ANDed with the scope above, so it
+  // yields nothing rather than leaking that instance's reports.
+  if (query.instance) where.push(eq(rd.instanceId, query.instance));
+  if (query.status.length > 0) {
+    const ran = query.status.filter((s): s is ExecutionStatus => s !== "never");
+    where.push(
+      or(
+        ran.length > 0 ? inArray(rd.lastStatus, ran) : undefined,
+        query.status.includes("never") ? isNull(rd.lastStatus) : undefined,
+      ),
+    );
+  }
+  if (query.state === "paused") where.push(eq(rd.schedulePaused, true));
+  if (query.state === "active") where.push(and(eq(rd.schedulePaused, false), eq(rd.isActive, true)));
+  if (query.state === "inactive") {
+    where.push(and(eq(rd.schedulePaused, false), eq(rd.isActive, false)));
+  }
+  if (query.frequency) where.push(eq(rd.frequency, query.frequency));
+  if (query.q) where.push(sql`${searchDocument} ILIKE ${likeContains(query.q)}`);
+  return and(...where);
+}
+
+/** How a page's ids are found; see SORT_MATCHES_UP_TO. */
+export type OverviewStrategy = "index-walk" | "sort-matches";
+
+export function chooseStrategy(matching: number): OverviewStrategy {
+  return matching <= SORT_MATCHES_UP_TO ? "sort-matches" : "index-walk";
+}
+
+/**
+ * The statements behind one overview page, unexecuted, so that the benchmark can EXPLAIN
+ * exactly what the page runs. `scope` must come from instanceScope(viewer).
+ */
+export function overviewStatements(
+  db: Database,
+  viewerId: string,
+  scope: InstanceScope,
+  query: OverviewQuery,
+  strategy: OverviewStrategy = "index-walk",
+) {
+  const where = filters(scope, query);
+  const sortColumn = SORT_COLUMN[query.sort];
+  const offset = (query.page - 1) * query.pageSize;
+
+  // The page's ids first, from report_definitions alone; the joins and the favorite lookup
+  // then run for those rows only, not for every row an OFFSET skips.
+  let pageIds: SQLWrapper;
+  if (strategy === "index-walk") {
+    pageIds = db
+      .select({ id: rd.id })
+      .from(rd)
+      .where(where)
+      .orderBy(...orderBy(query, sortColumn, rd.id))
+      .limit(query.pageSize)
+      .offset(offset);
+  } else {
+    const matches = db
+      .select({ id: rd.id, key: sortColumn })
+      .from(rd)
+      .where(where)
+      .limit(NO_LIMIT)
+      .as("matches");
+    pageIds = db
+      .select({ id: matches.id })
+      .from(matches)
+      .orderBy(...orderBy(query, matches.key, matches.id))
+      .limit(query.pageSize)
+      .offset(offset);
+  }
+
+  const page = db
+    .select({
+      reportUuid: rd.id,
+      reportId: rd.reportId,
+      name: rd.name,
+      description: rd.description,
+      instanceId: rd.instanceId,
+      amcInstanceId: amcInstances.instanceId,
+      instanceName: amcInstances.instanceName,
+      instanceType: amcInstances.instanceType,
+      ownerId: rd.ownerId,
+      ownerEmail: users.email,
+      ownerName: users.name,
+      templateName: queryTemplates.name,
+      reportType: queryTemplates.reportType,
+      isActive: rd.isActive,
+      frequency: rd.frequency,
+      state: sql<ReportState>`CASE WHEN ${rd.schedulePaused} THEN 'paused' WHEN ${rd.isActive} THEN 'active' ELSE 'inactive' END`,
+      latestStatus: rd.lastStatus,
+      lastRunAt: rd.lastRunAt,
+      lastCompletedAt: reportExecutions.completedAt,
+      nextRunAt: rd.nextRunAt,
+      executionCount: rd.executionCount,
+      createdAt: rd.createdAt,
+      updatedAt: rd.updatedAt,
+      // Via the unique (dashboard_id, user_id) index, for the page's rows only.
+      isFavorite: sql<boolean>`EXISTS (SELECT 1 FROM dashboard_favorites df WHERE df.dashboard_id = ${rd.dashboardId} AND df.user_id = ${viewerId})`,
+    })
+    .from(rd)
+    .leftJoin(queryTemplates, eq(queryTemplates.id, rd.templateId))
+    .leftJoin(amcInstances, eq(amcInstances.id, rd.instanceId))
+    .leftJoin(users, eq(users.id, rd.ownerId))
+    .leftJoin(reportExecutions, eq(reportExecutions.id, rd.lastExecutionId))
+    .where(inArray(rd.id, pageIds))
+    .orderBy(...orderBy(query, sortColumn, rd.id));
+  const total = db.select({ total: count() }).from(rd).where(where);
+  return { page, total };
+}
+
+/**
+ * One page of the reports `user` may see (admins: all; members: their granted instances),
+ * filtered, sorted and paginated in SQL, plus the number of matching reports.
+ */
+export async function listReportsOverview(
+  db: Database,
+  user: SessionUser,
+  query: OverviewQuery,
+): Promise<OverviewPage & { strategy: OverviewStrategy | "none" }> {
+  const scope = await instanceScope(db, user);
+  if (scope.kind === "some" && scope.instanceIds.length === 0) {
+    return { rows: [], total: 0, strategy: "none" };
+  }
+  if (scope.kind === "all" && !hasActiveFilters(query)) {
+    // Everything matches: walking the sort index is always right, and both can run at once.
+    const { page, total } = overviewStatements(db, user.id, scope, query, "index-walk");
+    const [rows, [counted]] = await Promise.all([page, total]);
+    return { rows, total: counted?.total ?? 0, strategy: "index-walk" };
+  }
+  // Filtered: the count is cheap through the filters' indexes and tells how to fetch the page.
+  const [counted] = await overviewStatements(db, user.id, scope, query).total;
+  const total = counted?.total ?? 0;
+  if (total === 0 || (query.page - 1) * query.pageSize >= total) {
+    return { rows: [], total, strategy: "none" };
+  }
+  const strategy = chooseStrategy(total);
+  const rows = await overviewStatements(db, user.id, scope, query, strategy).page;
+  return { rows, total, strategy };
+}
+
+export interface FilterInstance {
+  id: string;
+  instanceId: string;
+  instanceName: string;
+}
+
+/** Instances for the overview's instance filter: the ones `user` may see, by name. */
+export async function listInstancesForFilter(
+  db: Database,
+  user: SessionUser,
+): Promise<FilterInstance[]> {
+  const columns = {
+    id: amcInstances.id,
+    instanceId: amcInstances.instanceId,
+    instanceName: amcInstances.instanceName,
+  };
+  const order = [asc(amcInstances.instanceName), asc(amcInstances.instanceId)];
+  if (user.role === "admin") {
+    return db.select(columns).from(amcInstances).orderBy(...order);
+  }
+  return db
+    .select(columns)
+    .from(amcInstances)
+    .innerJoin(
+      userInstanceAccess,
+      and(eq(userInstanceAccess.instanceId, amcInstances.id), eq(userInstanceAccess.userId, user.id)),
+    )
+    .orderBy(...order);
+}
