@@ -10,8 +10,6 @@ export function createDatabase(url: string, options: { max?: number } = {}) {
   const client = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
-    // Timestamps come back as Date objects; bigint (size_bytes) fits in a JS number for our sizes.
-    types: { bigint: postgres.BigInt },
   });
   const db = drizzle(client, { schema, casing: undefined });
   return { db, client, close: () => client.end({ timeout: 5 }) };

@@ -30,6 +30,9 @@ ALTER TABLE "execution_result_rows" ADD CONSTRAINT "execution_result_rows_execut
 ALTER TABLE "execution_results" ADD CONSTRAINT "execution_results_execution_id_report_executions_id_fk" FOREIGN KEY ("execution_id") REFERENCES "public"."report_executions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "execution_results" ADD CONSTRAINT "execution_results_report_id_report_definitions_id_fk" FOREIGN KEY ("report_id") REFERENCES "public"."report_definitions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "idx_execution_results_report_window" ON "execution_results" USING btree ("report_id","window_start","window_end");--> statement-breakpoint
+CREATE INDEX "idx_report_definitions_last_status" ON "report_definitions" USING btree ("last_status");--> statement-breakpoint
+CREATE INDEX "idx_report_definitions_state" ON "report_definitions" USING btree ("schedule_paused","is_active");--> statement-breakpoint
+CREATE INDEX "idx_report_definitions_frequency" ON "report_definitions" USING btree ("frequency");--> statement-breakpoint
 CREATE INDEX "idx_report_executions_pending_queue" ON "report_executions" USING btree ("instance_id","created_at") WHERE status = 'pending';--> statement-breakpoint
 CREATE INDEX "idx_report_executions_running_poll" ON "report_executions" USING btree ("next_attempt_at") WHERE status = 'running';--> statement-breakpoint
 CREATE INDEX "idx_report_executions_running_instance" ON "report_executions" USING btree ("instance_id") WHERE status = 'running';--> statement-breakpoint

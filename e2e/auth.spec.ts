@@ -41,6 +41,8 @@ test("repeated failures lock the account for a while, with a message that says s
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill(`guess-${i}`);
     await page.getByRole("button", { name: "Sign in" }).click();
+    // React resets the form when the action answers; wait for that before typing again.
+    await expect(page.getByLabel("Password")).toHaveValue("");
     await expect(page.getByTestId("form-error")).toHaveText("Wrong email or password.");
   }
   await page.getByLabel("Password").fill("guess-6");

@@ -63,12 +63,6 @@ export interface OverviewPage {
   total: number;
 }
 
-/**
- * ORDER BY for each sort, written as exactly the order of its index (or that order reversed,
- * NULLS placement included), because PostgreSQL only walks an index for an ORDER BY that
- * matches it key for key. id breaks ties so that pages never overlap or skip rows.
- * Indexes: idx_report_definitions_{created_at,name,last_run,next_run,execution_count}.
- */
 const SORT_COLUMN = {
   created: rd.createdAt,
   name: rd.name,
@@ -77,6 +71,13 @@ const SORT_COLUMN = {
   executions: rd.executionCount,
 } as const;
 
+/**
+ * Each sort's direction written as exactly the order of its index (or that order reversed,
+ * NULLS placement included), because PostgreSQL only walks an index for an ORDER BY that
+ * matches it key for key. id, in the same direction, breaks ties so that pages never overlap
+ * or skip rows. Indexes: idx_report_definitions_{created_at,name,last_run,next_run,
+ * execution_count}, each (column, id).
+ */
 const ORDER: Record<OverviewSort, Record<SortDir, SQL>> = {
   created: { desc: sql.raw("DESC NULLS FIRST"), asc: sql.raw("ASC NULLS LAST") },
   name: { asc: sql.raw("ASC NULLS LAST"), desc: sql.raw("DESC NULLS FIRST") },
@@ -91,13 +92,15 @@ function orderBy(query: OverviewQuery, key: SQLWrapper, id: SQLWrapper): SQL[] {
 }
 
 /**
- * Above this many matches a page comes from walking the sort's index (it finds 50 matches
- * after about 50 × total / matches entries); at or below it, from fetching all matches through
- * the filters' own index and sorting them. The walk's estimate assumes matches are spread
- * evenly over the sort order, and real data is not: a member's reports are often all named
- * after the client ("Acme – …"), never-run drafts share a name, a search term may match
- * nothing. Then the walk reads most of the index (~50 ms at 100k reports) while sorting a few
- * thousand matches costs a few ms. See scripts/bench/overview.ts.
+ * How a page's ids are found. "index-walk" walks the sort's index and stops after one page; it
+ * finds 50 matches after about 50 × total / matches entries — if matches are spread evenly over
+ * the sort order. Real data is not: a member's reports are often all named after the client
+ * ("Acme – …"), a search term may match nothing on the member's instances. Then the walk reads
+ * most of the index (~50–70 ms at 100k reports). "sort-matches" fetches every match through a
+ * filter's own index and sorts them: a few ms for a few thousand matches, whatever their order.
+ * It needs a filter with an index (instance scope or filter: idx_report_definitions_instance;
+ * search: idx_report_definitions_search); status, state and frequency have none, so those alone
+ * would make it a sequential scan. Measured in scripts/bench/overview.ts.
  */
 export const SORT_MATCHES_UP_TO = 5_000;
 
@@ -142,11 +145,23 @@ function filters(scope: InstanceScope, query: OverviewQuery): SQL | undefined {
   return and(...where);
 }
 
-/** How a page's ids are found; see SORT_MATCHES_UP_TO. */
 export type OverviewStrategy = "index-walk" | "sort-matches";
 
-export function chooseStrategy(matching: number): OverviewStrategy {
-  return matching <= SORT_MATCHES_UP_TO ? "sort-matches" : "index-walk";
+export function chooseStrategy(
+  scope: InstanceScope,
+  query: OverviewQuery,
+  matching: number,
+): OverviewStrategy {
+  // Filters with an index of their own (instance, search, status, state, frequency) can fetch
+  // all their matches cheaply and sort them when there are few.
+  const indexedFilter =
+    scope.kind === "some" ||
+    query.instance !== undefined ||
+    query.q !== undefined ||
+    query.status.length > 0 ||
+    query.state !== undefined ||
+    query.frequency !== undefined;
+  return indexedFilter && matching <= SORT_MATCHES_UP_TO ? "sort-matches" : "index-walk";
 }
 
 /**
@@ -231,7 +246,8 @@ export function overviewStatements(
 
 /**
  * One page of the reports `user` may see (admins: all; members: their granted instances),
- * filtered, sorted and paginated in SQL, plus the number of matching reports.
+ * filtered, sorted and paginated in SQL, plus the number of matching reports. `strategy`
+ * says how the page was fetched ("none": no page query was needed), for the benchmark.
  */
 export async function listReportsOverview(
   db: Database,
@@ -248,13 +264,13 @@ export async function listReportsOverview(
     const [rows, [counted]] = await Promise.all([page, total]);
     return { rows, total: counted?.total ?? 0, strategy: "index-walk" };
   }
-  // Filtered: the count is cheap through the filters' indexes and tells how to fetch the page.
+  // Filtered: the count first, since it tells whether there is a page and how to fetch it.
   const [counted] = await overviewStatements(db, user.id, scope, query).total;
   const total = counted?.total ?? 0;
   if (total === 0 || (query.page - 1) * query.pageSize >= total) {
     return { rows: [], total, strategy: "none" };
   }
-  const strategy = chooseStrategy(total);
+  const strategy = chooseStrategy(scope, query, total);
   const rows = await overviewStatements(db, user.id, scope, query, strategy).page;
   return { rows, total, strategy };
 }

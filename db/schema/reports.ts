@@ -99,6 +99,11 @@ export const reportDefinitions = pgTable(
     index("idx_report_definitions_name").on(t.name, t.id),
     index("idx_report_definitions_last_run").on(t.lastRunAt.desc().nullsLast(), t.id.desc()),
     index("idx_report_definitions_next_run").on(t.nextRunAt.asc().nullsLast(), t.id),
+    // Overview filters: counting a status or state filter at 100k rows otherwise scans the
+    // table (bench: status=failed count 27.9 ms → 0.9 ms; state=paused 20 ms → 0.3 ms).
+    index("idx_report_definitions_last_status").on(t.lastStatus),
+    index("idx_report_definitions_state").on(t.schedulePaused, t.isActive),
+    index("idx_report_definitions_frequency").on(t.frequency),
     index("idx_report_definitions_execution_count").on(
       t.executionCount.desc().nullsLast(),
       t.id.desc(),

@@ -1,0 +1,208 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useTransition, type FormEvent } from "react";
+import {
+  DEFAULT_DIR,
+  DEFAULT_OVERVIEW_QUERY,
+  DEFAULT_PAGE_SIZE,
+  FREQUENCY_VALUES,
+  REPORT_STATES,
+  SEARCH_MAX_LENGTH,
+  hasActiveFilters,
+  overviewHref,
+  parseOverviewQuery,
+  withFilters,
+  type OverviewQuery,
+  type OverviewStatus,
+} from "@/lib/reports/overview-query";
+
+export interface InstanceOption {
+  id: string;
+  instanceId: string;
+  instanceName: string;
+}
+
+const STATUS_LABELS: Record<OverviewStatus, string> = {
+  pending: "Pending",
+  running: "Running",
+  completed: "Completed",
+  failed: "Failed",
+  cancelled: "Cancelled",
+  never: "Never run",
+};
+
+const selectClass =
+  "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500";
+
+/**
+ * All filter state lives in the URL. Without JavaScript this is a plain GET form; with it,
+ * submitting (or changing a select) navigates to the canonical URL for the new filters, on
+ * page 1 with the current sort, as a history entry so Back undoes a filter change.
+ * The page keys this component by its URL, so the fields always show the URL's values.
+ */
+export function FilterBar({ query, instances }: { query: OverviewQuery; instances: InstanceOption[] }) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+
+  function apply(form: HTMLFormElement) {
+    const data = new FormData(form);
+    const read = (name: string) => {
+      const v = data.get(name);
+      return typeof v === "string" ? v : undefined;
+    };
+    // Parsed exactly as the server will parse the URL, so what is pushed is what is shown.
+    const parsed = parseOverviewQuery({
+      q: read("q"),
+      status: read("status"),
+      state: read("state"),
+      instance: read("instance"),
+      frequency: read("frequency"),
+    });
+    const href = overviewHref(withFilters(query, parsed));
+    startTransition(() => router.push(href, { scroll: false }));
+  }
+
+  function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    apply(e.currentTarget);
+  }
+
+  const multipleStatuses = query.status.length > 1 ? query.status.join(",") : undefined;
+  const clearHref = overviewHref(withFilters(query, { status: [] }));
+
+  return (
+    <form
+      action="/reports"
+      method="get"
+      role="search"
+      aria-label="Filter reports"
+      onSubmit={onSubmit}
+      className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3"
+    >
+      {/* Without JavaScript the GET form must carry the sort along. */}
+      {query.sort !== DEFAULT_OVERVIEW_QUERY.sort && <input type="hidden" name="sort" value={query.sort} />}
+      {query.dir !== DEFAULT_DIR[query.sort] && <input type="hidden" name="dir" value={query.dir} />}
+      {query.pageSize !== DEFAULT_PAGE_SIZE && <input type="hidden" name="size" value={query.pageSize} />}
+
+      <div className="flex min-w-56 flex-1 flex-col gap-1">
+        <label htmlFor="filter-q" className="text-xs font-medium text-slate-600">
+          Search
+        </label>
+        <input
+          id="filter-q"
+          name="q"
+          type="search"
+          defaultValue={query.q ?? ""}
+          maxLength={SEARCH_MAX_LENGTH}
+          placeholder="Name, report id or description"
+          className={selectClass}
+        />
+      </div>
+
+      <div className="flex flex-col gap-1">
+        <label htmlFor="filter-status" className="text-xs font-medium text-slate-600">
+          Status
+        </label>
+        <select
+          id="filter-status"
+          name="status"
+          defaultValue={multipleStatuses ?? query.status[0] ?? ""}
+          onChange={(e) => e.currentTarget.form?.requestSubmit()}
+          className={selectClass}
+        >
+          <option value="">Any status</option>
+          {(Object.keys(STATUS_LABELS) as OverviewStatus[]).map((s) => (
+            <option key={s} value={s}>
+              {STATUS_LABELS[s]}
+            </option>
+          ))}
+          {/* A bookmarked ?status=failed,never has no single option; keep it selectable. */}
+          {multipleStatuses && (
+            <option value={multipleStatuses}>
+              {query.status.map((s) => STATUS_LABELS[s]).join(" or ")}
+            </option>
+          )}
+        </select>
+      </div>
+
+      <div className="flex flex-col gap-1">
+        <label htmlFor="filter-state" className="text-xs font-medium text-slate-600">
+          State
+        </label>
+        <select
+          id="filter-state"
+          name="state"
+          defaultValue={query.state ?? ""}
+          onChange={(e) => e.currentTarget.form?.requestSubmit()}
+          className={selectClass}
+        >
+          <option value="">Any state</option>
+          {REPORT_STATES.map((s) => (
+            <option key={s} value={s}>
+              {s[0]!.toUpperCase() + s.slice(1)}
+            </option>
+          ))}
+        </select>
+      </div>
+
+      <div className="flex flex-col gap-1">
+        <label htmlFor="filter-instance" className="text-xs font-medium text-slate-600">
+          Instance
+        </label>
+        <select
+          id="filter-instance"
+          name="instance"
+          defaultValue={query.instance ?? ""}
+          onChange={(e) => e.currentTarget.form?.requestSubmit()}
+          className={`${selectClass} max-w-64`}
+        >
+          <option value="">All instances</option>
+          {instances.map((i) => (
+            <option key={i.id} value={i.id}>
+              {i.instanceName} ({i.instanceId})
+            </option>
+          ))}
+        </select>
+      </div>
+
+      <div className="flex flex-col gap-1">
+        <label htmlFor="filter-frequency" className="text-xs font-medium text-slate-600">
+          Frequency
+        </label>
+        <select
+          id="filter-frequency"
+          name="frequency"
+          defaultValue={query.frequency ?? ""}
+          onChange={(e) => e.currentTarget.form?.requestSubmit()}
+          className={selectClass}
+        >
+          <option value="">Any frequency</option>
+          {FREQUENCY_VALUES.map((f) => (
+            <option key={f} value={f}>
+              {f[0]!.toUpperCase() + f.slice(1)}
+            </option>
+          ))}
+        </select>
+      </div>
+
+      <div className="flex items-center gap-3">
+        <button
+          type="submit"
+          className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 focus:outline-none focus:ring-2 focus:ring-indigo-500 focus:ring-offset-1"
+        >
+          Apply
+        </button>
+        {hasActiveFilters(query) && (
+          <Link href={clearHref} className="text-sm text-indigo-700 hover:underline">
+            Clear filters
+          </Link>
+        )}
+        <span aria-live="polite" className="text-xs text-slate-500">
+          {pending ? "Updating…" : ""}
+        </span>
+      </div>
+    </form>
+  );
+}
