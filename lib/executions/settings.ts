@@ -1,0 +1,54 @@
+/** Every limit of the execution engine in one place (product.md §3.6). */
+export interface EngineSettings {
+  /** AMC runs at most 10 executions at once per instance; more answer 429. */
+  maxRunningPerInstance: number;
+  /** How many pending runs one pass submits at most (a tick has a time budget). */
+  submitBatch: number;
+  /** Submit attempts for transient causes (5xx, network) before the run fails. 429s don't count. */
+  maxSubmitAttempts: number;
+  /** Waits between transient submit attempts: 10 s, 20 s, 40 s, capped at 60 s. */
+  submitBackoffMs: readonly number[];
+  /** Wait after a 429 that came without Retry-After. */
+  rateLimitBackoffMs: number;
+  /** A submit in flight holds its row this long; past it, the reaper recovers the row. */
+  submitLeaseMs: number;
+  /** Polling starts at 15 s and grows ×1.5 up to 5 min, for every run however old. */
+  firstPollMs: number;
+  pollGrowth: number;
+  maxPollMs: number;
+  pollBatch: number;
+  /** A poll/download in flight holds its row this long (downloads of big results take a while). */
+  pollLeaseMs: number;
+  /** Attempts at downloading and storing a result before the run fails. */
+  maxIngestAttempts: number;
+  /** `running` longer than this (24 h) is failed as timed out. */
+  runningTimeoutMs: number;
+  /** Rows per COPY batch written while ingesting a result. */
+  ingestFlushRows: number;
+}
+
+export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
+  maxRunningPerInstance: 10,
+  submitBatch: 50,
+  maxSubmitAttempts: 3,
+  submitBackoffMs: [10_000, 20_000, 40_000],
+  rateLimitBackoffMs: 30_000,
+  submitLeaseMs: 2 * 60_000,
+  firstPollMs: 15_000,
+  pollGrowth: 1.5,
+  maxPollMs: 5 * 60_000,
+  pollBatch: 50,
+  pollLeaseMs: 15 * 60_000,
+  maxIngestAttempts: 5,
+  runningTimeoutMs: 24 * 3600_000,
+  ingestFlushRows: 5_000,
+};
+
+export function pollDelayMs(settings: EngineSettings, pollCount: number): number {
+  return Math.min(settings.maxPollMs, Math.round(settings.firstPollMs * settings.pollGrowth ** pollCount));
+}
+
+export function submitBackoffMs(settings: EngineSettings, attempts: number): number {
+  const i = Math.max(0, Math.min(attempts - 1, settings.submitBackoffMs.length - 1));
+  return Math.min(60_000, settings.submitBackoffMs[i] ?? 60_000);
+}

@@ -1,0 +1,203 @@
+import { and, asc, count, eq, isNull, lte, or, sql } from "drizzle-orm";
+import { amcAccounts, amcInstances, reportExecutions } from "../../db/schema";
+import { AmcError, formatAmcLocalTime, type AmcTimeWindow } from "../amc/gateway";
+import { addMs, logOf, settingsOf, type EngineDeps, type InstanceRef } from "./deps";
+import { explainFailure } from "./explain";
+import { submitBackoffMs } from "./settings";
+
+export interface SubmitSummary {
+  claimed: number;
+  submitted: number;
+  requeued: number;
+  failed: number;
+}
+
+type Execution = typeof reportExecutions.$inferSelect;
+
+const due = (now: Date) =>
+  and(
+    eq(reportExecutions.status, "pending"),
+    or(isNull(reportExecutions.nextAttemptAt), lte(reportExecutions.nextAttemptAt, now)),
+  );
+
+/**
+ * Submit phase. Per instance, under a row lock on the instance (so concurrent servers agree on
+ * the count of free slots), claim at most `maxRunningPerInstance − running` due pending runs by
+ * marking them running with a submit lease; then call AMC outside the transaction and record
+ * the AMC id. A claimed row is never submitted by anyone else: the claim commits first.
+ */
+export async function submitPending(deps: EngineDeps): Promise<SubmitSummary> {
+  const { db, now } = deps;
+  const settings = settingsOf(deps);
+  const summary: SubmitSummary = { claimed: 0, submitted: 0, requeued: 0, failed: 0 };
+
+  const candidates = await db
+    .selectDistinct({ instanceId: reportExecutions.instanceId })
+    .from(reportExecutions)
+    .where(due(now))
+    .limit(500);
+
+  for (const { instanceId } of candidates) {
+    if (!instanceId || summary.claimed >= settings.submitBatch) continue;
+    const claim = await db.transaction(async (tx) => {
+      // NO KEY UPDATE: serializes slot counting per instance without blocking inserts that
+      // reference the instance (those take KEY SHARE).
+      const [instance] = await tx
+        .select({
+          id: amcInstances.id,
+          instanceId: amcInstances.instanceId,
+          instanceType: amcInstances.instanceType,
+          accountId: amcInstances.accountId,
+        })
+        .from(amcInstances)
+        .where(eq(amcInstances.id, instanceId))
+        .for("no key update", { skipLocked: true });
+      if (!instance) return null;
+      const [running] = await tx
+        .select({ n: count() })
+        .from(reportExecutions)
+        .where(and(eq(reportExecutions.instanceId, instanceId), eq(reportExecutions.status, "running")));
+      const slots = Math.min(
+        settings.maxRunningPerInstance - (running?.n ?? 0),
+        settings.submitBatch - summary.claimed,
+      );
+      if (slots <= 0) return null;
+      const next = tx
+        .select({ id: reportExecutions.id })
+        .from(reportExecutions)
+        .where(and(eq(reportExecutions.instanceId, instanceId), due(now)))
+        // Manual and scheduled runs before backfill segments; oldest first.
+        .orderBy(
+          sql`CASE WHEN ${reportExecutions.triggeredBy} = 'backfill' THEN 1 ELSE 0 END`,
+          asc(reportExecutions.createdAt),
+          asc(reportExecutions.id),
+        )
+        .limit(slots)
+        .for("update", { skipLocked: true });
+      const rows = await tx
+        .update(reportExecutions)
+        .set({
+          status: "running",
+          startedAt: now,
+          leaseExpiresAt: addMs(now, settings.submitLeaseMs),
+        })
+        .where(sql`${reportExecutions.id} IN (${next})`)
+        .returning();
+      return { instance, rows };
+    });
+    if (!claim) continue;
+    summary.claimed += claim.rows.length;
+    for (const row of claim.rows) {
+      const outcome = await submitOne(deps, claim.instance, row);
+      summary[outcome] += 1;
+    }
+  }
+  return summary;
+}
+
+async function submitOne(
+  deps: EngineDeps,
+  instance: InstanceRef,
+  row: Execution,
+): Promise<"submitted" | "requeued" | "failed"> {
+  const { db, now } = deps;
+  const settings = settingsOf(deps);
+  const log = logOf(deps);
+  const mine = and(
+    eq(reportExecutions.id, row.id),
+    eq(reportExecutions.status, "running"),
+    isNull(reportExecutions.amcExecutionId),
+  );
+
+  const fail = async (message: string, details: Record<string, unknown>) => {
+    await db
+      .update(reportExecutions)
+      .set({ status: "failed", errorMessage: message, errorDetails: details, completedAt: now, leaseExpiresAt: null })
+      .where(mine);
+    return "failed" as const;
+  };
+
+  const window = timeWindowOf(row);
+  if (!row.renderedSql || !window) {
+    return fail("This run has no rendered SQL or time window, so it cannot be sent to AMC.", { cause: "internal" });
+  }
+
+  try {
+    const gateway = await deps.gateways(instance);
+    const { amcExecutionId } = await gateway.submit({ instanceId: instance.instanceId, sql: row.renderedSql, timeWindow: window });
+    const saved = await db
+      .update(reportExecutions)
+      .set({
+        amcExecutionId,
+        submittedAt: now,
+        leaseExpiresAt: null,
+        attempts: 0,
+        pollCount: 0,
+        nextAttemptAt: addMs(now, settings.firstPollMs),
+      })
+      .where(and(mine, isNull(reportExecutions.cancelRequestedAt)))
+      .returning({ id: reportExecutions.id });
+    if (saved.length === 0) {
+      // Cancelled (or reaped) while AMC was answering: AMC must not keep running it.
+      await gateway.cancel(instance.instanceId, amcExecutionId).catch(() => {});
+      await db
+        .update(reportExecutions)
+        .set({ status: "cancelled", amcExecutionId, completedAt: now, leaseExpiresAt: null })
+        .where(mine);
+      return "failed";
+    }
+    log.info("submitted", { executionId: row.executionId, amcExecutionId, instance: instance.instanceId });
+    return "submitted";
+  } catch (e) {
+    if (e instanceof AmcError && e.cause === "rate_limited") {
+      // AMC is busy, the run is fine: back in the queue, no attempt used (pitfall 27).
+      await db
+        .update(reportExecutions)
+        .set({
+          status: "pending",
+          startedAt: null,
+          leaseExpiresAt: null,
+          nextAttemptAt: addMs(now, e.retryAfterMs ?? settings.rateLimitBackoffMs),
+        })
+        .where(mine);
+      return "requeued";
+    }
+    if (e instanceof AmcError && e.cause === "transient" && row.attempts + 1 < settings.maxSubmitAttempts) {
+      await db
+        .update(reportExecutions)
+        .set({
+          status: "pending",
+          startedAt: null,
+          leaseExpiresAt: null,
+          attempts: row.attempts + 1,
+          nextAttemptAt: addMs(now, submitBackoffMs(settings, row.attempts + 1)),
+          errorDetails: { lastError: e.message, cause: e.cause },
+        })
+        .where(mine);
+      return "requeued";
+    }
+    if (e instanceof AmcError && e.cause === "reauthorize" && instance.accountId) {
+      await db
+        .update(amcAccounts)
+        .set({ status: "needs_reauthorization", lastError: e.message, lastCheckedAt: now })
+        .where(eq(amcAccounts.id, instance.accountId));
+    }
+    const { message, cause } = explainFailure(e, instance.instanceId);
+    log.warn("submit failed", { executionId: row.executionId, cause });
+    return fail(message, {
+      cause,
+      ...(e instanceof AmcError ? { httpStatus: e.httpStatus, amcCode: e.amcCode, attempts: row.attempts + 1 } : {}),
+    });
+  }
+}
+
+/** The window AMC gets: the stored instants, as local times in the stored zone. */
+export function timeWindowOf(row: Pick<Execution, "timeWindowStart" | "timeWindowEnd" | "timeWindowTimezone">): AmcTimeWindow | null {
+  if (!row.timeWindowStart || !row.timeWindowEnd) return null;
+  const zone = row.timeWindowTimezone ?? "UTC";
+  return {
+    start: formatAmcLocalTime(row.timeWindowStart, zone),
+    end: formatAmcLocalTime(row.timeWindowEnd, zone),
+    timeZone: zone,
+  };
+}
