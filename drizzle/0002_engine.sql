@@ -1,3 +1,11 @@
+CREATE TABLE "amc_oauth_states" (
+	"state" text PRIMARY KEY NOT NULL,
+	"user_id" uuid NOT NULL,
+	"region" text DEFAULT 'NA' NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "execution_result_rows" (
 	"execution_id" uuid NOT NULL,
 	"row_no" integer NOT NULL,

@@ -56,3 +56,15 @@ export const amcInstances = pgTable(
     index("idx_amc_instances_account").on(t.accountId),
   ],
 );
+
+/**
+ * Pending "Connect Amazon Ads account" consents: the OAuth `state` we sent, checked and
+ * deleted by the callback (CSRF protection that works across servers), expiring in minutes.
+ */
+export const amcOauthStates = pgTable("amc_oauth_states", {
+  state: text("state").primaryKey(),
+  userId: uuid("user_id").notNull(),
+  region: text("region").notNull().default("NA"),
+  createdAt: tsDefaultNow("created_at").notNull(),
+  expiresAt: tsz("expires_at").notNull(),
+});
