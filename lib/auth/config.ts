@@ -36,6 +36,17 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   session: { strategy: "jwt", maxAge: 7 * 24 * 3600 },
   trustHost: true,
   pages: { signIn: "/signin" },
+  logger: {
+    // A wrong password is an expected outcome, not a server error: log one structured line
+    // (no email, no password) instead of a stack trace per attempt.
+    error(error) {
+      if (error instanceof CredentialsSignin || error.name === "CredentialsSignin") {
+        console.warn(JSON.stringify({ level: "warn", msg: "sign-in refused", code: "code" in error ? String(error.code) : undefined }));
+        return;
+      }
+      console.error(JSON.stringify({ level: "error", msg: "auth error", name: error.name, error: error.message }));
+    },
+  },
   providers: [
     Credentials({
       credentials: { email: {}, password: {} },
