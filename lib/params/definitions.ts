@@ -1,0 +1,129 @@
+import { z } from "zod";
+import type { ParameterType } from "../../db/schema";
+
+/**
+ * A template parameter as the renderer and the forms see it. `validationRules` and `uiConfig`
+ * are stored as jsonb; they are parsed here, strictly, before use.
+ */
+export const enumOptionSchema = z.strictObject({
+  value: z.string().min(1),
+  label: z.string().optional(),
+  /** A whitelisted SQL fragment (e.g. a column name) rendered instead of a quoted literal. */
+  sql: z.string().optional(),
+});
+
+export const validationRulesSchema = z
+  .object({
+    min: z.number().optional(),
+    max: z.number().optional(),
+    integer: z.boolean().optional(),
+    minItems: z.number().int().min(0).optional(),
+    maxItems: z.number().int().min(1).optional(),
+    maxLength: z.number().int().min(1).optional(),
+    pattern: z.string().optional(),
+    options: z.array(enumOptionSchema).optional(),
+    multiple: z.boolean().optional(),
+    /** How a list renders: `'a', 'b'` inside the template's own IN (...), or VALUES rows. */
+    context: z.enum(["in_list", "values_rows"]).optional(),
+  })
+  .loose();
+export type ValidationRules = z.infer<typeof validationRulesSchema>;
+
+export interface ParamDef {
+  name: string;
+  label: string;
+  type: ParameterType;
+  required: boolean;
+  defaultValue: unknown;
+  rules: ValidationRules;
+}
+
+/** Limits from AMC notes (amc-data-model.md §2.4), kept as settings, not hard-coded rules. */
+export const PARAM_LIMITS = {
+  campaignIds: 100,
+  asins: 1000,
+  stringList: 1000,
+  stringLength: 1000,
+  queryLength: 65_536,
+} as const;
+
+export const ASIN = /^[A-Z0-9]{10}$/;
+
+const noBackslash = (v: string) => !v.includes("\\");
+const noControl = (v: string) => !/[\u0000-\u001f\u007f]/.test(v);
+const BACKSLASH_MESSAGE = "Backslashes are not allowed in values sent to AMC.";
+
+function textValue(rules: ValidationRules) {
+  let s = z
+    .string()
+    .trim()
+    .max(rules.maxLength ?? PARAM_LIMITS.stringLength)
+    .refine(noBackslash, BACKSLASH_MESSAGE)
+    .refine(noControl, "Line breaks and control characters are not allowed here.");
+  if (rules.pattern) s = s.regex(new RegExp(rules.pattern), "This value is not in the expected format.");
+  return s;
+}
+
+/** Accepts an array or a comma/newline separated string (pasted lists), trimmed, de-duplicated. */
+function listOf(item: z.ZodType<string, string>, maxItems: number, minItems: number, noun: string) {
+  return z
+    .union([z.array(z.string()), z.string()])
+    .transform((v) => (Array.isArray(v) ? v : v.split(/[,\n\r]+/)))
+    .transform((items) => [...new Set(items.map((s) => s.trim()).filter((s) => s !== ""))])
+    .pipe(
+      z
+        .array(item)
+        .min(Math.max(1, minItems), `Add at least ${Math.max(1, minItems)} ${noun}.`)
+        .max(maxItems, `At most ${maxItems} ${noun} per query (AMC limit).`),
+    );
+}
+
+/** The zod schema of one parameter's value; the same one runs in the browser and on the server. */
+export function valueSchema(def: ParamDef): z.ZodType {
+  const r = def.rules;
+  switch (def.type) {
+    case "asin_list":
+      return listOf(
+        z.string().toUpperCase().regex(ASIN, "An ASIN is 10 letters or digits, like B08N5WRWNW."),
+        r.maxItems ?? PARAM_LIMITS.asins,
+        r.minItems ?? 1,
+        "ASINs",
+      );
+    case "campaign_list":
+      return listOf(
+        textValue(r).pipe(z.string().min(1).regex(/^[A-Za-z0-9_.:-]+$/, "Campaign ids contain letters, digits and - _ . : only.")),
+        r.maxItems ?? PARAM_LIMITS.campaignIds,
+        r.minItems ?? 1,
+        "campaign ids",
+      );
+    case "string_list":
+    case "campaign_filter":
+      return listOf(textValue(r).pipe(z.string().min(1)), r.maxItems ?? PARAM_LIMITS.stringList, r.minItems ?? 1, "values");
+    case "number":
+    case "threshold_numeric":
+    case "percentage": {
+      let n = z.coerce.number({ message: "Enter a number." }).refine(Number.isFinite, "Enter a number.");
+      const min = r.min ?? (def.type === "percentage" ? 0 : -1e12);
+      const max = r.max ?? (def.type === "percentage" ? 100 : 1e12);
+      n = n.refine((v) => v >= min, `Must be at least ${min}.`).refine((v) => v <= max, `Must be at most ${max}.`);
+      if (r.integer) n = n.refine(Number.isInteger, "Enter a whole number.");
+      return n;
+    }
+    case "boolean":
+      return z.union([z.boolean(), z.enum(["true", "false", "on", "off"]).transform((v) => v === "true" || v === "on")]);
+    case "enum_select": {
+      const allowed = (r.options ?? []).map((o) => o.value);
+      const one = z.string().refine((v) => allowed.includes(v), `Choose one of: ${allowed.join(", ")}.`);
+      return r.multiple ? listOf(one, allowed.length || 1, r.minItems ?? 1, "options") : one;
+    }
+    case "date_expression":
+      return z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-03-01.");
+    case "like_contains":
+      return textValue(r).pipe(z.string().min(1, "Enter some text to search for."));
+    case "string":
+      return textValue(r);
+    case "date_range":
+      // The window is the engine's (window_start / window_end), never a template value.
+      return z.never({ message: "Date ranges are set with the report's time window, not as a parameter." });
+  }
+}

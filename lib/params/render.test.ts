@@ -1,0 +1,148 @@
+import { describe, expect, it } from "vitest";
+import { freshDatabase } from "../../test/db";
+import type { ParamDef } from "./definitions";
+import { renderSql } from "./render";
+import { placeholderNames } from "./scan";
+
+const { sql: pg } = await freshDatabase();
+const window = { start: new Date("2026-10-01T04:00:00Z"), end: new Date("2026-10-08T04:00:00Z"), timeZone: "America/New_York" };
+
+const def = (name: string, type: ParamDef["type"], rules: ParamDef["rules"] = {}, extra: Partial<ParamDef> = {}): ParamDef => ({
+  name,
+  label: name,
+  type,
+  required: true,
+  defaultValue: undefined,
+  rules,
+  ...extra,
+});
+
+function render(sqlTemplate: string, defs: ParamDef[], values: Record<string, unknown>) {
+  return renderSql({ sqlTemplate, defs, values, window });
+}
+
+describe("placeholders", () => {
+  it("are exact {{name}} tokens outside literals and comments", () => {
+    const sql = `SELECT CAST(x AS DATE)::DATE, '12:30:00', last_updated, ':name', '{{in_string}}', "{{quoted_ident}}"
+      -- {{in_line_comment}}
+      /* {{in_block_comment}} */ FROM t WHERE a IN ({{campaigns}}) AND b = {{campaigns_name}} AND c = {{ spaced }}`;
+    expect(placeholderNames(sql)).toEqual(["campaigns", "campaigns_name", "spaced"]);
+  });
+
+  it("a column whose name contains a parameter's name is left alone", () => {
+    const r = render("SELECT start_date, {{start}} AS s, start FROM t", [def("start", "string")], { start: "x" });
+    expect(r).toEqual({ ok: true, sql: "SELECT start_date, 'x' AS s, start FROM t", values: { start: "x" } });
+  });
+
+  it("engine window placeholders render the window's local wall time", () => {
+    const r = render("SELECT {{window_start}}, {{window_end}}", [], {});
+    expect(r.ok && r.sql).toBe("SELECT '2026-10-01 00:00:00', '2026-10-08 00:00:00'");
+  });
+});
+
+// Each hostile value is rendered, then executed by PostgreSQL: it must come back as exactly the
+// value that went in, i.e. it stayed one literal and changed nothing of the query's structure.
+const HOSTILE = [
+  "O'Brien",
+  "'; DROP TABLE users; --",
+  "a' OR '1'='1",
+  "-- comment",
+  "/* block */ x",
+  "$$ dollar $$",
+  "$tag$ x $tag$",
+  "semi;colon",
+  "unicode ✓ café 日本語 🚀",
+  "'')) UNION SELECT 1 --",
+  "{{other}}",
+  "E'x' U&'d0061t'",
+  "Alterra Dropship Executive", // words a keyword blacklist would wrongly refuse (pitfall 21)
+];
+
+describe("injection safety by construction", () => {
+  for (const value of HOSTILE) {
+    it(`string ${JSON.stringify(value)} round-trips as one literal`, async () => {
+      const r = render("SELECT {{v}} AS v", [def("v", "string")], { v: value });
+      if (!r.ok) throw new Error(JSON.stringify(r));
+      const rows = await pg.unsafe(r.sql);
+      expect(rows).toEqual([{ v: value }]);
+    });
+  }
+
+  it("lists render as 'a', 'b' inside the template's brackets and round-trip", async () => {
+    const values = ["cmp-1", "cmp_2", "cmp.3:x"];
+    const r = render("SELECT x FROM unnest(ARRAY[{{c}}]) AS x", [def("c", "campaign_list")], { c: values.join("\n") });
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    expect(r.sql).toContain("ARRAY['cmp-1', 'cmp_2', 'cmp.3:x']");
+    expect((await pg.unsafe(r.sql)).map((row) => row.x)).toEqual(values);
+  });
+
+  it("string lists with quotes round-trip; VALUES context renders one row per item", async () => {
+    const items = ["it's", "a, b", "--x"];
+    const r = render("SELECT v FROM (VALUES {{names}}) AS t(v) ORDER BY 1", [def("names", "string_list", { context: "values_rows" })], { names: items });
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    expect(r.sql).toContain("VALUES ('it''s'), ('a, b'), ('--x')");
+    expect((await pg.unsafe(r.sql)).map((row) => row.v).sort()).toEqual([...items].sort());
+  });
+
+  it("like_contains escapes % and _ so they match literally", async () => {
+    const r = render("SELECT '50%_off' LIKE {{p}} AS a, '50 off' LIKE {{p}} AS b", [def("p", "like_contains")], { p: "%_" });
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    expect(await pg.unsafe(r.sql)).toEqual([{ a: true, b: false }]);
+  });
+
+  it("refuses backslashes and line breaks in strings instead of guessing how AMC escapes them", () => {
+    expect(render("SELECT {{v}}", [def("v", "string")], { v: "a\\' OR 1=1" })).toMatchObject({ ok: false, fieldErrors: { v: ["Backslashes are not allowed in values sent to AMC."] } });
+    expect(render("SELECT {{v}}", [def("v", "string")], { v: "a\nb" }).ok).toBe(false);
+  });
+
+  it("numbers are numbers: text, NaN, Infinity and out-of-range values are field errors", () => {
+    const d = def("n", "number", { min: 1, max: 100, integer: true });
+    for (const bad of ["1; DROP TABLE x", "NaN", "Infinity", 0, 101, 1.5, "1e400"]) {
+      expect(render("SELECT {{n}}", [d], { n: bad }).ok, String(bad)).toBe(false);
+    }
+    expect(render("SELECT {{n}}", [d], { n: "42" })).toMatchObject({ ok: true, sql: "SELECT 42" });
+    expect(render("SELECT {{p}}", [def("p", "percentage")], { p: 0.0000001 })).toMatchObject({ ok: true, sql: "SELECT 0.0000001" });
+  });
+
+  it("enums render only the template's own whitelisted SQL or quoted values", () => {
+    const d = def("channel", "enum_select", { options: [{ value: "dsp", sql: "dsp_impressions" }, { value: "all" }] });
+    expect(render("SELECT * FROM {{channel}}", [d], { channel: "dsp" })).toMatchObject({ ok: true, sql: "SELECT * FROM dsp_impressions" });
+    expect(render("SELECT {{channel}}", [d], { channel: "all" })).toMatchObject({ ok: true, sql: "SELECT 'all'" });
+    expect(render("SELECT {{channel}}", [d], { channel: "users; DROP TABLE x" }).ok).toBe(false);
+  });
+});
+
+describe("lists and limits", () => {
+  const asins = def("asins", "asin_list");
+  it("an empty list is a field error, never IN ()", () => {
+    for (const empty of [[], "", " , \n "]) {
+      const r = render("SELECT 1 WHERE a IN ({{asins}})", [asins], { asins: empty });
+      expect(r).toMatchObject({ ok: false });
+      if (!r.ok) expect(Object.keys(r.fieldErrors)).toEqual(["asins"]);
+    }
+  });
+
+  it("validates ASIN format and the 1,000-ASIN limit (10,000 is refused, 1,000 renders)", () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => `B${String(i).padStart(9, "0")}`);
+    const r = render("SELECT 1 WHERE a IN ({{asins}})", [asins], { asins: many });
+    expect(r).toMatchObject({ ok: false, fieldErrors: { asins: ["At most 1000 ASINs per query (AMC limit)."] } });
+    const ok = render("SELECT 1 WHERE a IN ({{asins}})", [asins], { asins: many.slice(0, 1000) });
+    expect(ok.ok).toBe(true);
+    const bad = render("SELECT 1 WHERE a IN ({{asins}})", [asins], { asins: ["B08N5WRWNW", "not-an-asin"] });
+    expect(bad).toMatchObject({ ok: false, fieldErrors: { "asins.1": ["An ASIN is 10 letters or digits, like B08N5WRWNW."] } });
+  });
+
+  it("unknown, missing and undefined parameters are listed, never rendered blank", () => {
+    const r = render("SELECT {{a}}, {{ghost}}", [def("a", "string")], { nope: 1 });
+    expect(r).toEqual({
+      ok: false,
+      fieldErrors: { a: ["a is required."] },
+      formErrors: ['Unknown parameter "nope": this template has no such parameter.', "The template uses {{ghost}} but defines no parameter of that name."],
+    });
+  });
+
+  it("defaults fill in only when the template declares them", () => {
+    const r = render("SELECT {{n}}", [def("n", "number", {}, { defaultValue: 7, required: false })], {});
+    expect(r).toMatchObject({ ok: true, sql: "SELECT 7" });
+  });
+});

@@ -1,0 +1,136 @@
+import type { FieldErrors } from "../errors";
+import { fieldErrorsFrom } from "../errors";
+import { PARAM_LIMITS, valueSchema, type ParamDef } from "./definitions";
+import { scanTemplate } from "./scan";
+import type { ResolvedWindow } from "./window";
+
+/**
+ * THE renderer: template SQL + typed values → the SQL that runs. The preview shows its output
+ * byte for byte, and every execution stores it. Values become SQL literals by declared type,
+ * never by guessing, so no value can change the query's structure: strings are quoted with
+ * doubled quotes (backslashes are refused at validation), numbers are checked numbers, lists are
+ * `'a', 'b'` inside the template's own brackets (pitfall 18), enums that pick SQL map to the
+ * template author's whitelisted fragments.
+ */
+
+/** Supplied by the engine from the resolved window, never by the user (pitfalls 11, 29). */
+export const ENGINE_PARAMETERS = ["window_start", "window_end"] as const;
+
+export type RenderResult =
+  | { ok: true; sql: string; values: Record<string, unknown> }
+  | { ok: false; fieldErrors: FieldErrors; formErrors: string[] };
+
+export const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+function numberLiteral(n: number): string {
+  if (Number.isInteger(n)) return String(n);
+  return n.toFixed(10).replace(/0+$/, "").replace(/\.$/, "");
+}
+
+/** `'YYYY-MM-DD HH:MM:SS'`: the window's local wall time in its zone. */
+function localTimestamp(instant: Date, zone: string): string {
+  const f = new Intl.DateTimeFormat("sv-SE", {
+    timeZone: zone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+  });
+  return quote(f.format(instant));
+}
+
+function literal(def: ParamDef, value: unknown): string {
+  switch (def.type) {
+    case "asin_list":
+    case "campaign_list":
+    case "string_list":
+    case "campaign_filter": {
+      const items = value as string[];
+      return def.rules.context === "values_rows" ? items.map((i) => `(${quote(i)})`).join(", ") : items.map(quote).join(", ");
+    }
+    case "number":
+    case "threshold_numeric":
+    case "percentage":
+      return numberLiteral(value as number);
+    case "boolean":
+      return value ? "TRUE" : "FALSE";
+    case "enum_select": {
+      const render = (v: string) => {
+        const option = def.rules.options?.find((o) => o.value === v);
+        return option?.sql ?? quote(v);
+      };
+      return Array.isArray(value) ? value.map((v) => render(String(v))).join(", ") : render(String(value));
+    }
+    case "like_contains":
+      // An explicit type instead of guessing from names (pitfall 20); `!` escapes % and _.
+      return `${quote(`%${String(value).replace(/[!%_]/g, "!$&")}%`)} ESCAPE '!'`;
+    case "date_expression":
+    case "string":
+      return quote(String(value));
+    case "date_range":
+      throw new Error("date_range never renders");
+  }
+}
+
+export function renderSql(input: {
+  sqlTemplate: string;
+  defs: ParamDef[];
+  values: Record<string, unknown>;
+  window: Pick<ResolvedWindow, "start" | "end" | "timeZone">;
+}): RenderResult {
+  const { sqlTemplate, defs, values, window } = input;
+  const byName = new Map(defs.map((d) => [d.name, d]));
+  const segments = scanTemplate(sqlTemplate);
+  const used = new Set(segments.flatMap((s) => (s.kind === "param" ? [s.name] : [])));
+  const fieldErrors: FieldErrors = {};
+  const formErrors: string[] = [];
+
+  for (const name of Object.keys(values)) {
+    if (!byName.has(name)) formErrors.push(`Unknown parameter "${name}": this template has no such parameter.`);
+  }
+  for (const name of used) {
+    if (!byName.has(name) && !(ENGINE_PARAMETERS as readonly string[]).includes(name)) {
+      formErrors.push(`The template uses {{${name}}} but defines no parameter of that name.`);
+    }
+  }
+
+  const parsed: Record<string, unknown> = {};
+  for (const def of defs) {
+    if (def.type === "date_range") continue;
+    const given = values[def.name];
+    const empty = given === undefined || given === null || given === "" || (Array.isArray(given) && given.length === 0);
+    const value = empty ? def.defaultValue : given;
+    if (value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0)) {
+      if (def.required || used.has(def.name)) fieldErrors[def.name] = [`${def.label} is required.`];
+      continue;
+    }
+    const result = valueSchema(def).safeParse(value);
+    if (!result.success) {
+      for (const [k, messages] of Object.entries(fieldErrorsFrom(result.error))) {
+        (fieldErrors[k ? `${def.name}.${k}` : def.name] ??= []).push(...messages);
+      }
+      continue;
+    }
+    parsed[def.name] = result.data;
+  }
+  if (formErrors.length > 0 || Object.keys(fieldErrors).length > 0) return { ok: false, fieldErrors, formErrors };
+
+  let sql = "";
+  for (const s of segments) {
+    if (s.kind === "text") sql += s.text;
+    else if (s.name === "window_start") sql += localTimestamp(window.start, window.timeZone);
+    else if (s.name === "window_end") sql += localTimestamp(window.end, window.timeZone);
+    else sql += literal(byName.get(s.name)!, parsed[s.name]);
+  }
+  if (sql.length > PARAM_LIMITS.queryLength) {
+    return {
+      ok: false,
+      fieldErrors: {},
+      formErrors: [`The rendered query is ${sql.length.toLocaleString("en-US")} characters; AMC accepts at most ${PARAM_LIMITS.queryLength.toLocaleString("en-US")}. Use fewer list items.`],
+    };
+  }
+  return { ok: true, sql, values: parsed };
+}

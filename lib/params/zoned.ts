@@ -1,0 +1,98 @@
+/**
+ * Calendar dates and local times in IANA zones, without a date library: a calendar date is a
+ * `YYYY-MM-DD` string, and the instant of a local time is found by correcting a UTC guess with
+ * the zone's offset (twice, which settles across DST changes).
+ */
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function isCalendarDate(s: string): boolean {
+  const m = DATE.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === s;
+}
+
+function parts(instant: Date, zone: string) {
+  const f = new Intl.DateTimeFormat("en-CA", {
+    timeZone: zone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(instant);
+  const get = (t: string) => Number(f.find((p) => p.type === t)?.value ?? 0);
+  return { y: get("year"), mo: get("month"), d: get("day"), h: get("hour"), mi: get("minute"), s: get("second") };
+}
+
+/** The zone's offset from UTC at `instant`, in ms (New York in winter: −5 h). */
+export function offsetMs(instant: Date, zone: string): number {
+  const p = parts(instant, zone);
+  const asUtc = Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s);
+  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
+}
+
+/** The calendar date at `instant` in `zone`. */
+export function localDate(instant: Date, zone: string): string {
+  const p = parts(instant, zone);
+  return `${String(p.y).padStart(4, "0")}-${String(p.mo).padStart(2, "0")}-${String(p.d).padStart(2, "0")}`;
+}
+
+/**
+ * The instant of local midnight starting `date` in `zone`. Where midnight does not exist (a DST
+ * jump at 00:00), the first instant of that day.
+ */
+export function startOfLocalDay(date: string, zone: string): Date {
+  const m = DATE.exec(date);
+  if (!m) throw new Error(`not a calendar date: ${date}`);
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  let guess = wall - offsetMs(new Date(wall), zone);
+  guess = wall - offsetMs(new Date(guess), zone);
+  // If the wall clock there is not 00:00 (midnight skipped), it is the day's first instant only
+  // when it already falls on `date`; otherwise step forward to it.
+  if (localDate(new Date(guess), zone) !== date) guess += 3600_000;
+  return new Date(guess);
+}
+
+export function addDays(date: string, days: number): string {
+  const m = DATE.exec(date)!;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + days));
+  return d.toISOString().slice(0, 10);
+}
+
+export function addMonths(date: string, months: number): string {
+  const m = DATE.exec(date)!;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1 + months, 1));
+  return d.toISOString().slice(0, 10);
+}
+
+/** 1 = Monday … 7 = Sunday (ISO). */
+export function isoWeekday(date: string): number {
+  const m = DATE.exec(date)!;
+  const wd = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).getUTCDay();
+  return wd === 0 ? 7 : wd;
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+export const firstOfMonth = (date: string) => `${date.slice(0, 7)}-01`;
+export function firstOfQuarter(date: string): string {
+  const month = Number(date.slice(5, 7));
+  const q = Math.floor((month - 1) / 3) * 3 + 1;
+  return `${date.slice(0, 4)}-${String(q).padStart(2, "0")}-01`;
+}
+export const firstOfYear = (date: string) => `${date.slice(0, 4)}-01-01`;
