@@ -27,6 +27,7 @@ CREATE TABLE "execution_results" (
 --> statement-breakpoint
 ALTER TABLE "amc_accounts" ADD COLUMN "advertiser_id" text;--> statement-breakpoint
 ALTER TABLE "amc_accounts" ADD COLUMN "last_checked_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "report_definitions" ADD COLUMN "window_spec" jsonb DEFAULT '{"kind": "last_days", "n": 7}'::jsonb NOT NULL;--> statement-breakpoint
 ALTER TABLE "report_executions" ADD COLUMN "attempts" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "report_executions" ADD COLUMN "next_attempt_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "report_executions" ADD COLUMN "lease_expires_at" timestamp with time zone;--> statement-breakpoint

@@ -58,6 +58,10 @@ export const reportDefinitions = pgTable(
     lastRunAt: tsz("last_run_at"),
     nextRunAt: tsz("next_run_at"),
     schedulePaused: boolean("schedule_paused").notNull().default(false),
+    /** What period each run covers (lib/params/window.ts WindowSpec), resolved at run time. */
+    windowSpec: jsonb("window_spec")
+      .notNull()
+      .default(sql`'{"kind": "last_days", "n": 7}'::jsonb`),
   },
   (t) => [
     foreignKey({
