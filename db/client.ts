@@ -34,4 +34,10 @@ export function getDb(): Database {
   return globalForDb.__amcDb.db;
 }
 
+/** The raw postgres.js client behind getDb(), for COPY streams and cursors. */
+export function getSql(): postgres.Sql {
+  getDb();
+  return globalForDb.__amcDb!.client;
+}
+
 export { schema };

@@ -24,9 +24,9 @@ function deps(gateway: FakeGateway, now: Date, over: Partial<EngineDeps> = {}): 
 }
 
 let worlds = 0;
-async function world(pending = 1) {
+async function world(pending = 1, instanceType: "STANDARD" | "SANDBOX" = "STANDARD") {
   const w = ++worlds;
-  const instance = await makeInstance(db);
+  const instance = await makeInstance(db, { instanceType });
   const report = await makeReport(db, { instanceId: instance.id });
   const runs = [];
   for (let i = 0; i < pending; i++) {
@@ -87,6 +87,15 @@ describe("one run, start to finish", () => {
     expect(meta).toMatchObject({ columns: ["day", "campaign", "impressions"], rowCount: 2, reportId: report.id });
     const [def] = await db.select().from(reportDefinitions).where(eq(reportDefinitions.id, report.id));
     expect(def).toMatchObject({ lastStatus: "completed", lastExecutionId: run.id, executionCount: 1 });
+  });
+
+  it("polls sandbox runs every 1.5 s: they finish in seconds", async () => {
+    const gw = new FakeGateway();
+    const { runs } = await world(1, "SANDBOX");
+    await submitPending(deps(gw, T0));
+    expect((await get(runs[0]!.id)).nextAttemptAt).toEqual(at(1.5));
+    await pollRunning(deps(gw, at(1.5)));
+    expect((await get(runs[0]!.id)).nextAttemptAt).toEqual(at(3));
   });
 
   it("shows AMC's reason when AMC fails the run", async () => {

@@ -87,7 +87,7 @@ async function pollOne(
     if (state.status === "pending" || state.status === "running") {
       await db
         .update(reportExecutions)
-        .set({ ...later(pollDelayMs(settings, row.pollCount + 1)), pollCount: row.pollCount + 1 })
+        .set({ ...later(pollDelayMs(settings, row.pollCount + 1, instance.instanceType)), pollCount: row.pollCount + 1 })
         .where(mine);
       return "stillRunning";
     }
@@ -114,7 +114,7 @@ async function pollOne(
       // AMC busy or flaky while polling: the run itself is fine, look again later.
       await db
         .update(reportExecutions)
-        .set(later(e.retryAfterMs ?? pollDelayMs(settings, row.pollCount)))
+        .set(later(e.retryAfterMs ?? pollDelayMs(settings, row.pollCount + 1, instance.instanceType)))
         .where(mine);
       return "stillRunning";
     }

@@ -1,3 +1,5 @@
+import type { InstanceType } from "../../db/schema";
+
 /** Every limit of the execution engine in one place (product.md §3.6). */
 export interface EngineSettings {
   /** AMC runs at most 10 executions at once per instance; more answer 429. */
@@ -16,6 +18,8 @@ export interface EngineSettings {
   firstPollMs: number;
   pollGrowth: number;
   maxPollMs: number;
+  /** Sandbox runs finish in seconds; poll them every 1.5 s instead. */
+  sandboxPollMs: number;
   pollBatch: number;
   /** A poll/download in flight holds its row this long (downloads of big results take a while). */
   pollLeaseMs: number;
@@ -37,6 +41,7 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   firstPollMs: 15_000,
   pollGrowth: 1.5,
   maxPollMs: 5 * 60_000,
+  sandboxPollMs: 1_500,
   pollBatch: 50,
   pollLeaseMs: 15 * 60_000,
   maxIngestAttempts: 5,
@@ -44,7 +49,8 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   ingestFlushRows: 5_000,
 };
 
-export function pollDelayMs(settings: EngineSettings, pollCount: number): number {
+export function pollDelayMs(settings: EngineSettings, pollCount: number, instanceType: InstanceType = "STANDARD"): number {
+  if (instanceType === "SANDBOX") return settings.sandboxPollMs;
   return Math.min(settings.maxPollMs, Math.round(settings.firstPollMs * settings.pollGrowth ** pollCount));
 }
 

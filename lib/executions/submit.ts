@@ -3,7 +3,7 @@ import { amcAccounts, amcInstances, reportExecutions } from "../../db/schema";
 import { AmcError, formatAmcLocalTime, type AmcTimeWindow } from "../amc/gateway";
 import { addMs, logOf, settingsOf, type EngineDeps, type InstanceRef } from "./deps";
 import { explainFailure } from "./explain";
-import { submitBackoffMs } from "./settings";
+import { pollDelayMs, submitBackoffMs } from "./settings";
 
 export interface SubmitSummary {
   claimed: number;
@@ -133,7 +133,7 @@ async function submitOne(
         leaseExpiresAt: null,
         attempts: 0,
         pollCount: 0,
-        nextAttemptAt: addMs(now, settings.firstPollMs),
+        nextAttemptAt: addMs(now, pollDelayMs(settings, 0, instance.instanceType)),
       })
       .where(and(mine, isNull(reportExecutions.cancelRequestedAt)))
       .returning({ id: reportExecutions.id });

@@ -1,7 +1,6 @@
 "use client";
 
 import Link from "next/link";
-import { useSyncExternalStore } from "react";
 import {
   createColumnHelper,
   rowSortingFeature,
@@ -17,6 +16,8 @@ import {
 } from "@/lib/reports/overview-query";
 import type { ExecutionStatus, Frequency } from "@/db/schema/reports";
 import type { ReportState } from "@/db/schema/views";
+import { StateBadge, StatusBadge } from "@/app/_components/badges";
+import { LocalTime } from "@/app/_components/local-time";
 
 /** One overview row as the browser gets it: timestamps as ISO strings, only what is shown. */
 export interface ReportRowView {
@@ -232,71 +233,3 @@ function Missing() {
   return <span className="text-slate-400">—</span>;
 }
 
-const STATUS_STYLES: Record<ExecutionStatus, string> = {
-  pending: "bg-slate-100 text-slate-700 ring-slate-300",
-  running: "bg-blue-50 text-blue-700 ring-blue-300",
-  completed: "bg-green-50 text-green-700 ring-green-300",
-  failed: "bg-red-50 text-red-700 ring-red-300",
-  cancelled: "bg-amber-50 text-amber-800 ring-amber-300",
-};
-
-export function StatusBadge({ status }: { status: ExecutionStatus | null }) {
-  if (!status) {
-    return (
-      <span data-testid="status-badge" data-status="never" className="text-xs italic text-slate-400">
-        never run
-      </span>
-    );
-  }
-  return (
-    <span
-      data-testid="status-badge"
-      data-status={status}
-      className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_STYLES[status]}`}
-    >
-      {status}
-    </span>
-  );
-}
-
-const STATE_STYLES: Record<ReportState, string> = {
-  active: "bg-emerald-50 text-emerald-700",
-  paused: "bg-amber-50 text-amber-800",
-  inactive: "bg-slate-100 text-slate-600",
-};
-
-function StateBadge({ state }: { state: ReportState }) {
-  return (
-    <span
-      data-testid="state-badge"
-      className={`inline-flex rounded px-1.5 py-0.5 text-xs font-medium capitalize ${STATE_STYLES[state]}`}
-    >
-      {state}
-    </span>
-  );
-}
-
-// The server does not know the viewer's time zone, so the first render (server and hydration)
-// shows UTC and the client re-renders in the viewer's zone right after hydrating.
-const subscribeNever = () => () => {};
-const useHydrated = () =>
-  useSyncExternalStore(
-    subscribeNever,
-    () => true,
-    () => false,
-  );
-
-const localFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-
-function LocalTime({ iso }: { iso: string | null }) {
-  const hydrated = useHydrated();
-  if (!iso) return <Missing />;
-  // Built from the ISO string by hand: ICU versions format "en-US" slightly differently in
-  // Node and in browsers, which would be a hydration mismatch.
-  const utc = `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-  return (
-    <time dateTime={iso} title={iso} className="whitespace-nowrap tabular-nums">
-      {hydrated ? localFormat.format(new Date(iso)) : utc}
-    </time>
-  );
-}

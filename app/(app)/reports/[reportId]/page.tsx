@@ -1,0 +1,189 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { getReportForUser, listRuns, RUNS_PAGE_SIZE } from "@/db/queries/report-detail";
+import { requireUser } from "@/lib/auth/session";
+import { StateBadge, StatusBadge } from "@/app/_components/badges";
+import { LocalTime } from "@/app/_components/local-time";
+import { formatBytes, formatDuration, formatWindow } from "@/app/_components/format";
+import { describeWindow } from "@/lib/params/describe";
+import { windowSpecSchema } from "@/lib/params/window";
+import { AutoRefresh, CancelRunButton, RunNowButton } from "./run-controls";
+
+export const metadata: Metadata = { title: "Report" };
+
+const pageParam = z.coerce.number().int().min(1).max(10_000).catch(1);
+
+export default async function ReportPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ reportId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const user = await requireUser();
+  const { reportId } = await params;
+  const page = pageParam.parse((await searchParams).page);
+  const db = getDb();
+  const data = await getReportForUser(db, user, reportId);
+  if (!data) notFound();
+  const { report } = data;
+  const runs = await listRuns(db, report.id, page);
+  const live = runs.rows.some((r) => r.status === "pending" || r.status === "running");
+  const spec = windowSpecSchema.safeParse(report.windowSpec);
+  const state = data.schedule?.isPaused ? "paused" : report.isActive ? "active" : "inactive";
+  const pages = Math.max(1, Math.ceil(runs.total / RUNS_PAGE_SIZE));
+
+  return (
+    <div className="space-y-8">
+      <AutoRefresh active={live} />
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <p className="text-sm">
+            <Link href="/reports" className="text-indigo-700 hover:underline">Reports</Link>
+          </p>
+          <h1 className="mt-1 text-xl font-semibold">{report.name}</h1>
+          <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-600">
+            <code className="font-mono text-xs">{report.reportId}</code>
+            <StateBadge state={state} />
+            <span>{report.frequency}</span>
+          </p>
+          {report.description && <p className="mt-2 max-w-2xl text-sm text-slate-700">{report.description}</p>}
+        </div>
+        <RunNowButton reportId={report.reportId} />
+      </div>
+
+      <section aria-labelledby="definition" className="rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="definition" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Definition</h2>
+        <dl className="mt-3 grid grid-cols-1 gap-x-8 gap-y-2 text-sm sm:grid-cols-2">
+          <Item label="Template">
+            {data.templateName ?? "—"} <span className="text-slate-500">(version {data.templateVersion ?? "?"})</span>
+          </Item>
+          <Item label="Instance">
+            {data.instanceName} <code className="font-mono text-xs text-slate-500">{data.amcInstanceId}</code>
+            {data.instanceType === "SANDBOX" && (
+              <span className="ml-2 rounded bg-amber-100 px-1 text-[10px] font-semibold uppercase text-amber-800">Sandbox</span>
+            )}
+          </Item>
+          <Item label="Owner">{data.ownerName ?? data.ownerEmail ?? "—"}</Item>
+          <Item label="Time zone">{report.timezone}</Item>
+          <Item label="Window">
+            {spec.success ? describeWindow(spec.data, data.dataLagDays ?? 14) : "not set"}
+          </Item>
+          <Item label="Schedule">
+            {data.schedule ? (
+              <>
+                <code className="font-mono text-xs">{data.schedule.cronExpression}</code> in {data.schedule.timezone}
+                {data.schedule.isPaused && <span className="ml-2 text-amber-800">paused{data.schedule.pauseReason ? `: ${data.schedule.pauseReason}` : ""}</span>}
+              </>
+            ) : (
+              "none (runs only when started)"
+            )}
+          </Item>
+          <Item label="Parameters" wide>
+            <ParameterList values={report.parameters as Record<string, unknown>} />
+          </Item>
+        </dl>
+      </section>
+
+      <section aria-labelledby="runs" className="space-y-3">
+        <div className="flex items-baseline justify-between">
+          <h2 id="runs" className="text-base font-semibold">Runs</h2>
+          <span className="text-sm text-slate-500">{runs.total} in all</span>
+        </div>
+        {runs.rows.length === 0 ? (
+          <p data-testid="runs-empty" className="rounded-lg border border-dashed border-slate-300 bg-white px-4 py-6 text-sm text-slate-600">
+            No runs yet. Press <strong>Run now</strong> to run this report on its instance.
+          </p>
+        ) : (
+          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+            <table data-testid="runs-table" className="min-w-full divide-y divide-slate-200 text-sm">
+              <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
+                <tr>
+                  <th scope="col" className="px-3 py-2">Run</th>
+                  <th scope="col" className="px-3 py-2">Status</th>
+                  <th scope="col" className="px-3 py-2">Trigger</th>
+                  <th scope="col" className="px-3 py-2">Window</th>
+                  <th scope="col" className="px-3 py-2">Created</th>
+                  <th scope="col" className="px-3 py-2">Duration</th>
+                  <th scope="col" className="px-3 py-2 text-right">Rows</th>
+                  <th scope="col" className="px-3 py-2">Details</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {runs.rows.map((r) => (
+                  <tr key={r.id} data-testid="run-row" data-execution-id={r.executionId} className="align-top">
+                    <td className="px-3 py-2">
+                      <Link href={`/reports/${report.reportId}/runs/${r.executionId}`} className="font-mono text-xs text-indigo-700 hover:underline">
+                        {r.executionId}
+                      </Link>
+                    </td>
+                    <td className="px-3 py-2"><StatusBadge status={r.status} /></td>
+                    <td className="px-3 py-2 text-slate-700">
+                      {r.triggeredBy}
+                      {r.userName && <span className="block text-xs text-slate-500">by {r.userName}</span>}
+                    </td>
+                    <td className="px-3 py-2 text-xs text-slate-700">{formatWindow(r.timeWindowStart, r.timeWindowEnd, r.timeWindowTimezone)}</td>
+                    <td className="px-3 py-2"><LocalTime iso={r.createdAt?.toISOString() ?? null} /></td>
+                    <td className="px-3 py-2 tabular-nums">
+                      {r.startedAt ? formatDuration((r.completedAt ?? new Date()).getTime() - r.startedAt.getTime()) : "—"}
+                    </td>
+                    <td className="px-3 py-2 text-right tabular-nums">
+                      {r.rowCount ?? "—"}
+                      {r.sizeBytes !== null && <span className="block text-xs text-slate-500">{formatBytes(r.sizeBytes)}</span>}
+                    </td>
+                    <td className="max-w-md px-3 py-2">
+                      {r.errorMessage && <p data-testid="run-error-message" className="line-clamp-3 text-xs text-red-700">{r.errorMessage}</p>}
+                      {r.cancelRequestedAt && r.status === "running" && <p className="text-xs text-amber-800">Cancelling at AMC…</p>}
+                      {(r.status === "pending" || r.status === "running") && !r.cancelRequestedAt && (
+                        <CancelRunButton reportId={report.reportId} executionId={r.executionId} />
+                      )}
+                      {r.status === "completed" && (
+                        <Link href={`/reports/${report.reportId}/runs/${r.executionId}`} className="text-xs text-indigo-700 hover:underline">
+                          View result
+                        </Link>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {pages > 1 && (
+          <nav aria-label="Runs pages" className="flex gap-3 text-sm">
+            {page > 1 && <Link href={`?page=${page - 1}`} className="text-indigo-700 hover:underline">Newer</Link>}
+            <span className="text-slate-500">Page {page} of {pages}</span>
+            {page < pages && <Link href={`?page=${page + 1}`} className="text-indigo-700 hover:underline">Older</Link>}
+          </nav>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function Item({ label, children, wide }: { label: string; children: React.ReactNode; wide?: boolean }) {
+  return (
+    <div className={wide ? "sm:col-span-2" : undefined}>
+      <dt className="text-xs font-medium text-slate-500">{label}</dt>
+      <dd className="text-slate-800">{children}</dd>
+    </div>
+  );
+}
+
+function ParameterList({ values }: { values: Record<string, unknown> }) {
+  const entries = Object.entries(values);
+  if (entries.length === 0) return <span className="text-slate-500">none</span>;
+  return (
+    <ul className="space-y-0.5">
+      {entries.map(([k, v]) => (
+        <li key={k}>
+          <code className="font-mono text-xs text-slate-500">{k}</code>{" "}
+          {Array.isArray(v) ? `${v.join(", ")} (${v.length})` : String(v)}
+        </li>
+      ))}
+    </ul>
+  );
+}

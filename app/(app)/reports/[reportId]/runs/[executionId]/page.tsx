@@ -1,0 +1,166 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { getRunForUser, RESULT_PAGE_SIZE, resultPage } from "@/db/queries/report-detail";
+import { requireUser } from "@/lib/auth/session";
+import { StatusBadge } from "@/app/_components/badges";
+import { LocalTime } from "@/app/_components/local-time";
+import { formatBytes, formatDuration, formatWindow } from "@/app/_components/format";
+import { AutoRefresh, CancelRunButton } from "../../run-controls";
+
+export const metadata: Metadata = { title: "Run" };
+
+const resultQuery = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  sort: z.coerce.number().int().min(0).max(500).optional().catch(undefined),
+  dir: z.enum(["asc", "desc"]).catch("asc"),
+});
+
+export default async function RunPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ reportId: string; executionId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const user = await requireUser();
+  const { reportId, executionId } = await params;
+  const q = resultQuery.parse(await searchParams);
+  const db = getDb();
+  const data = await getRunForUser(db, user, reportId, executionId);
+  if (!data) notFound();
+  const { run, result } = data;
+  const sortColumn = result && q.sort !== undefined && q.sort < result.columns.length ? q.sort : undefined;
+  const rows = result ? await resultPage(db, run.id, { page: q.page, sortColumn, dir: q.dir }) : [];
+  const pages = result ? Math.max(1, Math.ceil(result.rowCount / RESULT_PAGE_SIZE)) : 1;
+  const live = run.status === "pending" || run.status === "running";
+  const href = (p: Partial<{ page: number; sort: number; dir: string }>) => {
+    const s = new URLSearchParams();
+    const page = p.page ?? 1;
+    const sort = "sort" in p ? p.sort : sortColumn;
+    if (page > 1) s.set("page", String(page));
+    if (sort !== undefined) s.set("sort", String(sort));
+    const dir = p.dir ?? q.dir;
+    if (sort !== undefined && dir !== "asc") s.set("dir", dir);
+    const text = s.toString();
+    return text ? `?${text}` : "?";
+  };
+  const snapshot = run.parametersSnapshot as { values?: Record<string, unknown> };
+
+  return (
+    <div className="space-y-6">
+      <AutoRefresh active={live} />
+      <div>
+        <p className="text-sm">
+          <Link href="/reports" className="text-indigo-700 hover:underline">Reports</Link>
+          {" / "}
+          <Link href={`/reports/${data.reportId}`} className="text-indigo-700 hover:underline">{data.reportName}</Link>
+        </p>
+        <h1 className="mt-1 flex flex-wrap items-center gap-3 text-xl font-semibold">
+          <code className="font-mono">{run.executionId}</code>
+          <StatusBadge status={run.status} />
+          {live && !run.cancelRequestedAt && <CancelRunButton reportId={data.reportId} executionId={run.executionId} />}
+        </h1>
+      </div>
+
+      {run.errorMessage && (
+        <div role="alert" data-testid="run-error-message" className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
+          {run.errorMessage}
+        </div>
+      )}
+
+      <section className="grid grid-cols-1 gap-4 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-3">
+        <Field label="Trigger">{run.triggeredBy}{data.userName ? ` by ${data.userName}` : ""}</Field>
+        <Field label="Window">{formatWindow(run.timeWindowStart, run.timeWindowEnd, run.timeWindowTimezone)}</Field>
+        <Field label="AMC execution id"><code className="font-mono text-xs">{run.amcExecutionId ?? "not submitted yet"}</code></Field>
+        <Field label="Created"><LocalTime iso={run.createdAt?.toISOString() ?? null} /></Field>
+        <Field label="Started"><LocalTime iso={run.startedAt?.toISOString() ?? null} /></Field>
+        <Field label="Finished"><LocalTime iso={run.completedAt?.toISOString() ?? null} /></Field>
+        <Field label="Duration">{run.startedAt ? formatDuration((run.completedAt ?? new Date()).getTime() - run.startedAt.getTime()) : "—"}</Field>
+        <Field label="Rows">{run.rowCount ?? "—"}</Field>
+        <Field label="Size">{formatBytes(run.sizeBytes)}</Field>
+      </section>
+
+      <details className="rounded-lg border border-slate-200 bg-white p-4">
+        <summary className="cursor-pointer text-sm font-semibold">Executed SQL and parameters (template version {run.templateVersion ?? "?"})</summary>
+        <pre data-testid="executed-sql" className="mt-3 overflow-x-auto whitespace-pre-wrap rounded bg-slate-50 p-3 font-mono text-xs">{run.renderedSql}</pre>
+        <pre className="mt-3 overflow-x-auto rounded bg-slate-50 p-3 font-mono text-xs">{JSON.stringify(snapshot.values ?? {}, null, 2)}</pre>
+      </details>
+
+      <section aria-labelledby="result" className="space-y-3">
+        <div className="flex items-baseline justify-between">
+          <h2 id="result" className="text-base font-semibold">Result</h2>
+          {result && (
+            <a
+              href={`/api/executions/${run.executionId}/csv`}
+              download
+              className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50"
+            >
+              Download CSV
+            </a>
+          )}
+        </div>
+        {!result ? (
+          <p className="text-sm text-slate-600">
+            {live ? "The result appears here when AMC finishes the run." : "This run has no stored result."}
+          </p>
+        ) : result.rowCount === 0 ? (
+          <p data-testid="result-empty" className="text-sm text-slate-600">
+            The query returned no rows. AMC drops rows that fall below its privacy threshold (too few distinct users),
+            so a narrow window or a small campaign can come back empty.
+          </p>
+        ) : (
+          <>
+            <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+              <table data-testid="result-table" className="min-w-full divide-y divide-slate-200 text-sm">
+                <thead className="bg-slate-50 text-left text-xs font-semibold text-slate-600">
+                  <tr>
+                    {result.columns.map((c, i) => (
+                      <th key={i} scope="col" className="px-3 py-2">
+                        <Link
+                          href={href({ sort: i, dir: sortColumn === i && q.dir === "asc" ? "desc" : "asc" })}
+                          aria-label={`Sort by ${c}`}
+                          className="hover:text-indigo-700"
+                        >
+                          {c}
+                          {sortColumn === i ? (q.dir === "asc" ? " ▲" : " ▼") : ""}
+                        </Link>
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {rows.map((r) => (
+                    <tr key={r.rowNo} data-testid="result-row">
+                      {result.columns.map((_, i) => (
+                        <td key={i} className="whitespace-nowrap px-3 py-1.5 tabular-nums">{r.cells[i] ?? ""}</td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <nav aria-label="Result pages" className="flex items-center gap-3 text-sm">
+              {q.page > 1 && <Link href={href({ page: q.page - 1 })} className="text-indigo-700 hover:underline">Previous</Link>}
+              <span className="text-slate-500">
+                Rows {(q.page - 1) * RESULT_PAGE_SIZE + 1}–{Math.min(q.page * RESULT_PAGE_SIZE, result.rowCount)} of {result.rowCount}
+              </span>
+              {q.page < pages && <Link href={href({ page: q.page + 1 })} className="text-indigo-700 hover:underline">Next</Link>}
+            </nav>
+          </>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function Field({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <div className="text-xs font-medium text-slate-500">{label}</div>
+      <div className="text-slate-800">{children}</div>
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+/** Small display helpers shared by pages (no React, usable on server and client). */
+
+export function formatDuration(ms: number | null): string {
+  if (ms === null || ms < 0) return "—";
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+export function formatBytes(n: number | null): string {
+  if (n === null) return "—";
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 ** 2).toFixed(1)} MB`;
+}
+
+/** A run's window as its local dates in its zone: "2026-10-01 – 2026-10-07 (America/New_York)". */
+export function formatWindow(start: Date | null, end: Date | null, zone: string | null): string {
+  if (!start || !end) return "—";
+  const tz = zone ?? "UTC";
+  const day = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" });
+  const lastIncluded = new Date(end.getTime() - 1);
+  return `${day.format(start)} – ${day.format(lastIncluded)} (${tz})`;
+}

@@ -1,0 +1,122 @@
+import "server-only";
+import { and, asc, count, desc, eq, sql } from "drizzle-orm";
+import type { Database } from "../client";
+import {
+  amcInstances,
+  executionResultRows,
+  executionResults,
+  queryTemplates,
+  reportDefinitions,
+  reportExecutions,
+  reportSchedules,
+  users,
+} from "../schema";
+import { canAccessInstance, type SessionUser } from "../../lib/auth/access";
+
+/**
+ * Read models for a report's page and a run's page. Each returns null when the report does not
+ * exist OR the viewer may not see its instance: the page then answers 404 either way, so a
+ * foreign id reveals nothing.
+ */
+export async function getReportForUser(db: Database, user: SessionUser, reportId: string) {
+  const [row] = await db
+    .select({
+      report: reportDefinitions,
+      templateName: queryTemplates.name,
+      templateVersion: queryTemplates.version,
+      templateId: queryTemplates.templateId,
+      dataLagDays: queryTemplates.dataLagDays,
+      instanceName: amcInstances.instanceName,
+      amcInstanceId: amcInstances.instanceId,
+      instanceType: amcInstances.instanceType,
+      ownerName: users.name,
+      ownerEmail: users.email,
+    })
+    .from(reportDefinitions)
+    .leftJoin(queryTemplates, eq(queryTemplates.id, reportDefinitions.templateId))
+    .leftJoin(amcInstances, eq(amcInstances.id, reportDefinitions.instanceId))
+    .leftJoin(users, eq(users.id, reportDefinitions.ownerId))
+    .where(eq(reportDefinitions.reportId, reportId));
+  if (!row?.report.instanceId || !(await canAccessInstance(db, user, row.report.instanceId))) return null;
+  const [schedule] = await db
+    .select()
+    .from(reportSchedules)
+    .where(and(eq(reportSchedules.reportId, row.report.id), eq(reportSchedules.isActive, true)));
+  return { ...row, schedule: schedule ?? null };
+}
+
+export const RUNS_PAGE_SIZE = 25;
+
+export async function listRuns(db: Database, reportUuid: string, page: number) {
+  const [total] = await db.select({ n: count() }).from(reportExecutions).where(eq(reportExecutions.reportId, reportUuid));
+  const rows = await db
+    .select({
+      id: reportExecutions.id,
+      executionId: reportExecutions.executionId,
+      status: reportExecutions.status,
+      triggeredBy: reportExecutions.triggeredBy,
+      timeWindowStart: reportExecutions.timeWindowStart,
+      timeWindowEnd: reportExecutions.timeWindowEnd,
+      timeWindowTimezone: reportExecutions.timeWindowTimezone,
+      createdAt: reportExecutions.createdAt,
+      startedAt: reportExecutions.startedAt,
+      completedAt: reportExecutions.completedAt,
+      rowCount: reportExecutions.rowCount,
+      sizeBytes: reportExecutions.sizeBytes,
+      errorMessage: reportExecutions.errorMessage,
+      amcExecutionId: reportExecutions.amcExecutionId,
+      cancelRequestedAt: reportExecutions.cancelRequestedAt,
+      userName: users.name,
+    })
+    .from(reportExecutions)
+    .leftJoin(users, eq(users.id, reportExecutions.userId))
+    .where(eq(reportExecutions.reportId, reportUuid))
+    // Served by idx_report_executions_report_created.
+    .orderBy(sql`${reportExecutions.createdAt} DESC NULLS FIRST`, desc(reportExecutions.id))
+    .limit(RUNS_PAGE_SIZE)
+    .offset((page - 1) * RUNS_PAGE_SIZE);
+  return { rows, total: total?.n ?? 0 };
+}
+
+export type RunRow = Awaited<ReturnType<typeof listRuns>>["rows"][number];
+
+export async function getRunForUser(db: Database, user: SessionUser, reportId: string, executionId: string) {
+  const [row] = await db
+    .select({ run: reportExecutions, reportName: reportDefinitions.name, reportId: reportDefinitions.reportId, userName: users.name })
+    .from(reportExecutions)
+    .innerJoin(reportDefinitions, eq(reportDefinitions.id, reportExecutions.reportId))
+    .leftJoin(users, eq(users.id, reportExecutions.userId))
+    .where(and(eq(reportExecutions.executionId, executionId), eq(reportDefinitions.reportId, reportId)));
+  if (!row?.run.instanceId || !(await canAccessInstance(db, user, row.run.instanceId))) return null;
+  const [result] = await db.select().from(executionResults).where(eq(executionResults.executionId, row.run.id));
+  return { ...row, result: result ?? null };
+}
+
+export const RESULT_PAGE_SIZE = 50;
+
+/**
+ * One page of a stored result, sorted in SQL by a column: numerically when the cell is a
+ * number, else as text; row order as AMC sent it otherwise.
+ */
+export async function resultPage(
+  db: Database,
+  executionUuid: string,
+  opts: { page: number; sortColumn?: number; dir: "asc" | "desc" },
+) {
+  const cell = opts.sortColumn === undefined ? null : sql`${executionResultRows.cells} ->> ${opts.sortColumn}`;
+  const dir = opts.dir === "desc" ? sql`DESC` : sql`ASC`;
+  const order = cell
+    ? [
+        sql`CASE WHEN ${cell} ~ '^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$' THEN (${cell})::numeric END ${dir} NULLS LAST`,
+        sql`${cell} ${dir} NULLS LAST`,
+        asc(executionResultRows.rowNo),
+      ]
+    : [asc(executionResultRows.rowNo)];
+  return db
+    .select({ rowNo: executionResultRows.rowNo, cells: executionResultRows.cells })
+    .from(executionResultRows)
+    .where(eq(executionResultRows.executionId, executionUuid))
+    .orderBy(...order)
+    .limit(RESULT_PAGE_SIZE)
+    .offset((opts.page - 1) * RESULT_PAGE_SIZE);
+}
