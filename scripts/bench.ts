@@ -1,4 +1,5 @@
 import { benchServer, formatTable, writeResult, type Benchmark } from "./bench/harness";
+import { ingestBenchmark } from "./bench/ingest";
 import { overviewBenchmark } from "./bench/overview";
 
 /**
@@ -7,7 +8,7 @@ import { overviewBenchmark } from "./bench/overview";
  * that db/queries' `import "server-only"` resolves to its no-op and the benchmarks measure the
  * very functions the pages call.
  */
-const BENCHMARKS: Benchmark[] = [overviewBenchmark];
+const BENCHMARKS: Benchmark[] = [overviewBenchmark, ingestBenchmark];
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 
