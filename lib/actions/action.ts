@@ -30,7 +30,17 @@ export function action<S extends z.ZodType, T>(
       if (e instanceof AppError) return { ok: false, error: e.toBody() };
       // Let Next's redirect()/notFound() through.
       if (e && typeof e === "object" && "digest" in e && typeof e.digest === "string" && e.digest.startsWith("NEXT_")) throw e;
-      console.error(JSON.stringify({ level: "error", msg: "action failed", error: String(e) }));
+      // Not String(e): drizzle's query errors carry every bound parameter (hashes, ciphertexts).
+      const cause = e && typeof e === "object" && "cause" in e ? e.cause : undefined;
+      console.error(
+        JSON.stringify({
+          level: "error",
+          msg: "action failed",
+          name: e instanceof Error ? e.name : typeof e,
+          pgCode: cause && typeof cause === "object" && "code" in cause ? String(cause.code) : undefined,
+          pgMessage: cause instanceof Error ? cause.message : undefined,
+        }),
+      );
       return { ok: false, error: { code: "INTERNAL", message: "Something went wrong on our side. Try again; if it keeps happening, tell your admin." } };
     }
   };

@@ -14,7 +14,7 @@ export function explainFailure(e: unknown, instanceId: string): { message: strin
     case "permission":
       return { message: `AMC returned 403 for ${instanceId}: this connection has no access to the instance. An admin must grant it in Amazon Ads.`, cause: e.cause };
     case "reauthorize":
-      return { message: "The Amazon Ads connection needs re-authorization (its refresh token was revoked or expired). An admin must reconnect it on the Instances page.", cause: e.cause };
+      return { message: `The Amazon Ads connection needs re-authorization: ${e.message.replace(/\.?$/, ".")} An admin must reconnect it on the Instances page.`, cause: e.cause };
     case "auth":
       return { message: "AMC did not accept the access token even after a refresh. Reconnect the Amazon Ads account on the Instances page.", cause: e.cause };
     case "not_found":

@@ -1,0 +1,117 @@
+"use client";
+
+import { useActionState } from "react";
+import {
+  discoverInstancesFormAction,
+  importInstancesFormAction,
+  testConnectionFormAction,
+  type DiscoverState,
+  type ImportState,
+  type TestConnectionState,
+} from "./actions";
+import { TypeBadge } from "./badges";
+
+const buttonClass =
+  "rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm text-slate-800 hover:bg-slate-50 disabled:opacity-60";
+
+/** Test connection, Find instances and Import selected for one account; results show inline. */
+export function AccountActions({ accountId, accountName }: { accountId: string; accountName: string }) {
+  const [tested, testAction, testing] = useActionState(testConnectionFormAction, {} satisfies TestConnectionState);
+  const [found, findAction, finding] = useActionState(discoverInstancesFormAction, {} satisfies DiscoverState);
+  const [imported, importAction, importing] = useActionState(importInstancesFormAction, {} satisfies ImportState);
+
+  // The discovered list is the one from the last search; what was imported since is merged in.
+  const importedNow = new Set(imported.importedIds ?? []);
+  const instances = found.instances?.map((i) => ({ ...i, imported: i.imported || importedNow.has(i.instanceId) }));
+
+  return (
+    <div className="mt-3 space-y-3">
+      <div className="flex flex-wrap gap-2">
+        <form action={testAction}>
+          <input type="hidden" name="accountId" value={accountId} />
+          <button type="submit" disabled={testing} className={buttonClass}>
+            {testing ? "Testing…" : "Test connection"}
+          </button>
+        </form>
+        <form action={findAction}>
+          <input type="hidden" name="accountId" value={accountId} />
+          <button type="submit" disabled={finding} className={buttonClass}>
+            {finding ? "Asking Amazon…" : "Find instances"}
+          </button>
+        </form>
+      </div>
+
+      {tested.result && (
+        <p
+          role={tested.result.ok ? "status" : "alert"}
+          data-testid="connection-result"
+          className={`text-sm ${tested.result.ok ? "text-green-800" : "text-red-700"}`}
+        >
+          {tested.result.message}
+        </p>
+      )}
+
+      {found.error && (
+        <p role="alert" data-testid="discover-error" className="text-sm text-red-700">
+          {found.error}
+        </p>
+      )}
+
+      {instances && instances.length === 0 && (
+        <p className="text-sm text-slate-600">Amazon lists no AMC instances for this account.</p>
+      )}
+
+      {instances && instances.length > 0 && (
+        <form action={importAction} data-testid="discovered-instances" className="rounded-md border border-slate-200 p-3">
+          <input type="hidden" name="accountId" value={accountId} />
+          <fieldset>
+            <legend className="text-sm font-medium">AMC instances of {accountName} at Amazon</legend>
+            <ul className="mt-2 space-y-1.5">
+              {instances.map((i) => {
+                const id = `discovered-${accountId}-${i.instanceId}`;
+                return (
+                  <li key={i.instanceId} className="flex flex-wrap items-center gap-2 text-sm">
+                    <input id={id} type="checkbox" name="instanceId" value={i.instanceId} className="h-4 w-4" />
+                    <label htmlFor={id}>
+                      {i.instanceName} <span className="font-mono text-xs text-slate-500">({i.instanceId})</span>
+                    </label>
+                    <TypeBadge type={i.instanceType} />
+                    {i.imported && (
+                      <span data-testid="already-imported" className="text-xs text-slate-500">
+                        Imported (importing again refreshes its details)
+                      </span>
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
+          </fieldset>
+          {instances.some((i) => i.instanceType === "SANDBOX") && (
+            <p className="mt-2 text-xs text-slate-500">
+              Sandbox instances run on this app&apos;s built-in sandbox, with synthetic data.
+            </p>
+          )}
+          <div className="mt-3 flex items-center gap-3">
+            <button
+              type="submit"
+              disabled={importing}
+              className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-60"
+            >
+              {importing ? "Importing…" : "Import selected"}
+            </button>
+            {imported.lastCount !== undefined && !imported.error && (
+              <p role="status" data-testid="import-result" className="text-sm text-green-800">
+                Imported {imported.lastCount} instance{imported.lastCount === 1 ? "" : "s"}.
+              </p>
+            )}
+            {imported.error && (
+              <p role="alert" data-testid="import-error" className="text-sm text-red-700">
+                {imported.error}
+              </p>
+            )}
+          </div>
+        </form>
+      )}
+    </div>
+  );
+}
