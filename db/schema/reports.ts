@@ -206,6 +206,8 @@ export const reportExecutions = pgTable(
     cancelRequestedAt: tsz("cancel_requested_at"),
     /** Set by "Run now" forms: a double click or a retried request creates one execution. */
     idempotencyKey: text("idempotency_key"),
+    /** When a finished scheduled run was counted into its schedule's run/failure counts. */
+    scheduleOutcomeRecordedAt: tsz("schedule_outcome_recorded_at"),
   },
   (t) => [
     foreignKey({
@@ -269,6 +271,10 @@ export const reportExecutions = pgTable(
     index("idx_report_executions_running_poll")
       .on(t.nextAttemptAt)
       .where(sql`status = 'running'`),
+    // Finished scheduled runs whose outcome the scheduler has not counted yet.
+    index("idx_report_executions_schedule_outcome_pending")
+      .on(t.completedAt)
+      .where(sql`schedule_id IS NOT NULL AND schedule_outcome_recorded_at IS NULL AND status IN ('completed', 'failed', 'cancelled')`),
     index("idx_report_executions_running_instance")
       .on(t.instanceId)
       .where(sql`status = 'running'`),
@@ -279,4 +285,22 @@ export const reportExecutions = pgTable(
       .on(t.scheduleId, t.scheduledFor)
       .where(sql`schedule_id IS NOT NULL AND scheduled_for IS NOT NULL`),
   ],
+);
+
+/**
+ * Occurrences a schedule did not run, and why (e.g. missed while no server was ticking: only the
+ * latest missed slot runs, the others are recorded here instead of storming AMC).
+ */
+export const reportScheduleSkips = pgTable(
+  "report_schedule_skips",
+  {
+    id: uuidPk(),
+    scheduleId: uuid("schedule_id")
+      .notNull()
+      .references(() => reportSchedules.id, { onDelete: "cascade" }),
+    scheduledFor: tsz("scheduled_for").notNull(),
+    reason: text("reason").notNull(),
+    createdAt: tsDefaultNow("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("uq_report_schedule_skips_slot").on(t.scheduleId, t.scheduledFor)],
 );
