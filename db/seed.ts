@@ -15,6 +15,17 @@ import {
 import { hashPassword } from "../lib/auth/password";
 import { DEMO_ADMIN, DEMO_INSTANCE } from "../lib/config/demo";
 import { SEED_TEMPLATES } from "./seed-templates";
+import { SANDBOX_CAMPAIGNS } from "../lib/amc/sandbox/entities";
+
+// Real campaign ids of the sandbox's synthetic data, so demo reports return rows when run.
+const DEMO_CAMPAIGNS = SANDBOX_CAMPAIGNS.filter((c) => c.channel === "DSP" && c.brand === "A")
+  .slice(0, 3)
+  .map((c) => c.campaignIdString);
+const PARAMETERS_BY_TEMPLATE: Record<string, Record<string, unknown>> = {
+  campaign_performance_roas: { campaign_list: DEMO_CAMPAIGNS },
+  new_to_brand: { campaign_list: DEMO_CAMPAIGNS },
+  path_to_conversion: { min_purchases: 1 },
+};
 
 /**
  * Idempotent seed: running it again changes nothing that exists (the demo password is not
@@ -199,7 +210,8 @@ async function seedSampleReports(
         frequency: r.frequency,
         timezone: r.schedule?.timezone ?? "UTC",
         isActive: r.isActive ?? true,
-        parameters: { campaign_list: ["cmp_sb_001", "cmp_sp_002"] },
+        parameters: PARAMETERS_BY_TEMPLATE[r.template] ?? {},
+        windowSpec: r.frequency === "monthly" ? { kind: "previous_month" } : { kind: "last_days", n: r.frequency === "daily" ? 1 : 7 },
         createdAt: new Date(ctx.now.getTime() - (30 - ri) * day),
       })
       .onConflictDoNothing({ target: reportDefinitions.reportId })

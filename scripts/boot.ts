@@ -6,6 +6,7 @@ import { createDatabase } from "../db/client";
 import { seed } from "../db/seed";
 import { loadDevSecrets, missingSecrets } from "../lib/config/secrets";
 import { DEMO_ADMIN } from "../lib/config/demo";
+import { prepareSandbox } from "../lib/amc/sandbox/prepare";
 
 /**
  * What `npm run dev` and `npm start` share: find or start PostgreSQL, migrate, seed, then run
@@ -36,11 +37,23 @@ export async function boot(mode: "dev" | "start"): Promise<void> {
   const databaseUrl = env.DATABASE_URL!;
   await runMigrations(databaseUrl);
   console.log("[boot] migrations applied");
-  if (embedded || env.SEED_ON_START === "1") {
+  {
     const { db, close } = createDatabase(databaseUrl, { max: 1 });
-    await seed(db);
-    await close();
-    console.log(`[boot] demo data ready. Sign in as ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}`);
+    try {
+      if (embedded || env.SEED_ON_START === "1") {
+        await seed(db);
+        console.log(`[boot] demo data ready. Sign in as ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}`);
+      }
+      // Synthetic AMC data for SANDBOX instances: generated once (then monthly), timed.
+      const sandbox = await prepareSandbox(db, { size: env.SANDBOX_SIZE, log: (l) => console.log(`[sandbox] ${l}`) });
+      console.log(
+        sandbox.generated
+          ? `[boot] sandbox data generated in ${(sandbox.durationMs / 1000).toFixed(1)} s (${sandbox.totalRows.toLocaleString("en-US")} rows up to ${sandbox.anchor})`
+          : `[boot] sandbox data present (up to ${sandbox.anchor})`,
+      );
+    } finally {
+      await close();
+    }
   }
 
   env.AUTH_TRUST_HOST ??= "true";
