@@ -127,65 +127,30 @@ export function FilterBar({ query, instances }: { query: OverviewQuery; instance
         </select>
       </div>
 
-      <div className="flex flex-col gap-1">
-        <label htmlFor="filter-state" className="text-xs font-medium text-slate-600">
-          State
-        </label>
-        <select
-          id="filter-state"
-          name="state"
-          defaultValue={query.state ?? ""}
-          onChange={(e) => e.currentTarget.form?.requestSubmit()}
-          className={selectClass}
-        >
-          <option value="">Any state</option>
-          {REPORT_STATES.map((s) => (
-            <option key={s} value={s}>
-              {s[0]!.toUpperCase() + s.slice(1)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <FilterSelect
+        name="state"
+        label="State"
+        value={query.state}
+        anyLabel="Any state"
+        options={REPORT_STATES.map((v) => ({ value: v, label: capitalize(v) }))}
+      />
 
-      <div className="flex flex-col gap-1">
-        <label htmlFor="filter-instance" className="text-xs font-medium text-slate-600">
-          Instance
-        </label>
-        <select
-          id="filter-instance"
-          name="instance"
-          defaultValue={query.instance ?? ""}
-          onChange={(e) => e.currentTarget.form?.requestSubmit()}
-          className={`${selectClass} max-w-64`}
-        >
-          <option value="">All instances</option>
-          {instances.map((i) => (
-            <option key={i.id} value={i.id}>
-              {i.instanceName} ({i.instanceId})
-            </option>
-          ))}
-        </select>
-      </div>
+      <FilterSelect
+        name="instance"
+        label="Instance"
+        value={query.instance}
+        anyLabel="All instances"
+        className="max-w-64"
+        options={instances.map((i) => ({ value: i.id, label: `${i.instanceName} (${i.instanceId})` }))}
+      />
 
-      <div className="flex flex-col gap-1">
-        <label htmlFor="filter-frequency" className="text-xs font-medium text-slate-600">
-          Frequency
-        </label>
-        <select
-          id="filter-frequency"
-          name="frequency"
-          defaultValue={query.frequency ?? ""}
-          onChange={(e) => e.currentTarget.form?.requestSubmit()}
-          className={selectClass}
-        >
-          <option value="">Any frequency</option>
-          {FREQUENCY_VALUES.map((f) => (
-            <option key={f} value={f}>
-              {f[0]!.toUpperCase() + f.slice(1)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <FilterSelect
+        name="frequency"
+        label="Frequency"
+        value={query.frequency}
+        anyLabel="Any frequency"
+        options={FREQUENCY_VALUES.map((v) => ({ value: v, label: capitalize(v) }))}
+      />
 
       <div className="flex items-center gap-3">
         <button
@@ -204,5 +169,46 @@ export function FilterBar({ query, instances }: { query: OverviewQuery; instance
         </span>
       </div>
     </form>
+  );
+}
+
+const capitalize = (s: string) => s[0]!.toUpperCase() + s.slice(1);
+
+/** A labelled filter select that applies itself on change (the form's submit navigates). */
+function FilterSelect({
+  name,
+  label,
+  value,
+  anyLabel,
+  options,
+  className = "",
+}: {
+  name: string;
+  label: string;
+  value: string | undefined;
+  anyLabel: string;
+  options: { value: string; label: string }[];
+  className?: string;
+}) {
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={`filter-${name}`} className="text-xs font-medium text-slate-600">
+        {label}
+      </label>
+      <select
+        id={`filter-${name}`}
+        name={name}
+        defaultValue={value ?? ""}
+        onChange={(e) => e.currentTarget.form?.requestSubmit()}
+        className={`${selectClass} ${className}`}
+      >
+        <option value="">{anyLabel}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
