@@ -1,6 +1,7 @@
 import { benchServer, formatTable, writeResult, type Benchmark } from "./bench/harness";
 import { ingestBenchmark } from "./bench/ingest";
 import { overviewBenchmark } from "./bench/overview";
+import { schedulerBenchmark } from "./bench/scheduler";
 
 /**
  * `npm run bench [-- name ...]`: runs the named benchmarks (default: all), prints a table per
@@ -8,7 +9,7 @@ import { overviewBenchmark } from "./bench/overview";
  * that db/queries' `import "server-only"` resolves to its no-op and the benchmarks measure the
  * very functions the pages call.
  */
-const BENCHMARKS: Benchmark[] = [overviewBenchmark, ingestBenchmark];
+const BENCHMARKS: Benchmark[] = [overviewBenchmark, ingestBenchmark, schedulerBenchmark];
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 

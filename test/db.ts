@@ -18,7 +18,7 @@ export interface TestDatabase {
 export async function freshDatabase(): Promise<TestDatabase> {
   const adminUrl = inject("testAdminUrl");
   const template = inject("testTemplateDb");
-  const name = `amc_test_run_${randomBytes(6).toString("hex")}`;
+  const name = `amc_test_run_${Math.floor(Date.now() / 1000)}_${randomBytes(6).toString("hex")}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
   const url = withDatabase(adminUrl, name);

@@ -49,11 +49,14 @@ export default async function setup(project: TestProject) {
         if (again.length === 0) throw e;
       });
     }
-    // Databases left behind by crashed runs.
+    // Databases left behind by crashed runs: names carry their creation time, and only those
+    // older than two hours go, so a run never drops another run's databases in use.
     const stale = await sql<{ datname: string }[]>`
       SELECT datname FROM pg_database WHERE datname LIKE 'amc_test_run_%'`;
+    const cutoff = Math.floor(Date.now() / 1000) - 2 * 3600;
     for (const { datname } of stale) {
-      await sql.unsafe(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => {});
+      const born = Number(/^amc_test_run_(\d+)_/.exec(datname)?.[1] ?? 0);
+      if (born < cutoff) await sql.unsafe(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => {});
     }
   } finally {
     await sql.end();

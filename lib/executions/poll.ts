@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
 import { amcInstances, reportExecutions } from "../../db/schema";
 import { AmcError, type AmcGateway } from "../amc/gateway";
 import { addMs, logOf, settingsOf, type EngineDeps, type InstanceRef } from "./deps";
@@ -35,11 +35,12 @@ export async function pollRunning(deps: EngineDeps): Promise<PollSummary> {
       and(
         eq(reportExecutions.status, "running"),
         isNotNull(reportExecutions.amcExecutionId),
-        lte(reportExecutions.nextAttemptAt, now),
+        // A submitted run without a poll time is due at once (nothing may stay running unpolled).
+        or(isNull(reportExecutions.nextAttemptAt), lte(reportExecutions.nextAttemptAt, now)),
         or(isNull(reportExecutions.leaseExpiresAt), lte(reportExecutions.leaseExpiresAt, now)),
       ),
     )
-    .orderBy(asc(reportExecutions.nextAttemptAt))
+    .orderBy(sql`${reportExecutions.nextAttemptAt} ASC NULLS FIRST`)
     .limit(settings.pollBatch)
     .for("update", { skipLocked: true });
   const claimed = await db

@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { amcInstances, reportExecutions } from "../../db/schema";
 import { addMs, logOf, settingsOf, type EngineDeps } from "./deps";
 
@@ -51,11 +51,12 @@ export async function reap(deps: EngineDeps): Promise<ReapSummary> {
       .catch(() => {}); // best effort: AMC ends it at its own timeout anyway
   }
 
+  // A running row without an AMC id and without a live lease has no server working on it: its
+  // submit was interrupted (or it was written by something other than the submit phase).
   const interrupted = and(
     eq(reportExecutions.status, "running"),
     isNull(reportExecutions.amcExecutionId),
-    isNotNull(reportExecutions.leaseExpiresAt),
-    lt(reportExecutions.leaseExpiresAt, now),
+    or(isNull(reportExecutions.leaseExpiresAt), lt(reportExecutions.leaseExpiresAt, now)),
   );
   const resubmitted = await db
     .update(reportExecutions)

@@ -69,7 +69,9 @@ const columns = helper.columns([
     meta: { label: "Name", sortKey: "name" },
     cell: (info) => (
       <div className="min-w-48">
-        <div className="font-medium text-slate-900">{info.getValue()}</div>
+        <Link href={`/reports/${info.row.original.reportId}`} className="font-medium text-slate-900 hover:text-indigo-700 hover:underline">
+          {info.getValue()}
+        </Link>
         <div className="font-mono text-xs text-slate-500">{info.row.original.reportId}</div>
       </div>
     ),

@@ -11,6 +11,8 @@ import { formatBytes, formatDuration, formatWindow } from "@/app/_components/for
 import { describeWindow } from "@/lib/params/describe";
 import { windowSpecSchema } from "@/lib/params/window";
 import { AutoRefresh, CancelRunButton, RunNowButton } from "./run-controls";
+import { DefinitionActions } from "./edit/definition-actions";
+import { ScheduleSection } from "./schedule-card";
 
 export const metadata: Metadata = { title: "Report" };
 
@@ -52,7 +54,10 @@ export default async function ReportPage({
           </p>
           {report.description && <p className="mt-2 max-w-2xl text-sm text-slate-700">{report.description}</p>}
         </div>
-        <RunNowButton reportId={report.reportId} />
+        <div className="flex flex-wrap items-start gap-3">
+          <DefinitionActions reportId={report.reportId} name={report.name} runCount={runs.total} />
+          <RunNowButton reportId={report.reportId} />
+        </div>
       </div>
 
       <section aria-labelledby="definition" className="rounded-lg border border-slate-200 bg-white p-4">
@@ -87,6 +92,8 @@ export default async function ReportPage({
           </Item>
         </dl>
       </section>
+
+      <ScheduleSection reportId={report.reportId} report={report} schedule={data.schedule} lagDays={data.dataLagDays ?? 14} />
 
       <section aria-labelledby="runs" className="space-y-3">
         <div className="flex items-baseline justify-between">

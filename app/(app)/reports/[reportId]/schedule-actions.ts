@@ -1,0 +1,56 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { action } from "@/lib/actions/action";
+import {
+  createSchedule,
+  createScheduleSchema,
+  deleteSchedule,
+  pauseSchedule,
+  previewSchedule,
+  previewScheduleSchema,
+  resumeSchedule,
+  scheduleRefSchema,
+  updateSchedule,
+  updateScheduleSchema,
+} from "@/lib/scheduler/schedules";
+
+// Thin: the wrapper parses input and requires a session; each lib function checks access to the
+// report's instance by id and keeps next_run_at true. The overview shows state and next run,
+// so every change revalidates the whole /reports tree.
+const changed = () => revalidatePath("/reports", "layout");
+
+/** What the form shows before saving: the cron, the words, the next 5 runs with windows. */
+export const previewScheduleAction = action(previewScheduleSchema, async (input, { db, user }) =>
+  previewSchedule(db, user, input, new Date()),
+);
+
+export const createScheduleAction = action(createScheduleSchema, async (input, { db, user }) => {
+  const s = await createSchedule(db, user, input, new Date());
+  changed();
+  return { scheduleId: s.scheduleId, nextRunAt: s.nextRunAt?.toISOString() ?? null };
+});
+
+export const updateScheduleAction = action(updateScheduleSchema, async (input, { db, user }) => {
+  const s = await updateSchedule(db, user, input, new Date());
+  changed();
+  return { scheduleId: s.scheduleId, nextRunAt: s.nextRunAt?.toISOString() ?? null };
+});
+
+export const pauseScheduleAction = action(scheduleRefSchema, async (input, { db, user }) => {
+  const s = await pauseSchedule(db, user, input, new Date());
+  changed();
+  return { scheduleId: s.scheduleId, isPaused: s.isPaused };
+});
+
+export const resumeScheduleAction = action(scheduleRefSchema, async (input, { db, user }) => {
+  const s = await resumeSchedule(db, user, input, new Date());
+  changed();
+  return { scheduleId: s.scheduleId, isPaused: s.isPaused, nextRunAt: s.nextRunAt?.toISOString() ?? null };
+});
+
+export const deleteScheduleAction = action(scheduleRefSchema, async (input, { db, user }) => {
+  const s = await deleteSchedule(db, user, input, new Date());
+  changed();
+  return s;
+});
