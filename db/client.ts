@@ -34,10 +34,20 @@ export function getDb(): Database {
   return globalForDb.__amcDb.db;
 }
 
-/** The raw postgres.js client behind getDb(), for COPY streams and cursors. */
+const globalForSql = globalThis as unknown as { __amcSql?: postgres.Sql };
+
+/**
+ * A raw postgres.js client for COPY streams and cursors. Its own small pool, not drizzle's: the
+ * drizzle driver switches its client's date serializers off (drizzle converts dates itself), so
+ * a Date passed to that client's tagged template would fail.
+ */
 export function getSql(): postgres.Sql {
-  getDb();
-  return globalForDb.__amcDb!.client;
+  if (!globalForSql.__amcSql) {
+    const url = process.env.DATABASE_URL;
+    if (!url) throw new Error("DATABASE_URL is not set.");
+    globalForSql.__amcSql = postgres(url, { max: 4, onnotice: () => {} });
+  }
+  return globalForSql.__amcSql;
 }
 
 export { schema };

@@ -1,4 +1,8 @@
-import type { queryTemplateParameters, queryTemplates } from "./schema";
+import { and, eq, notInArray, sql } from "drizzle-orm";
+import type { Database } from "./client";
+import { queryTemplateParameters, queryTemplates } from "./schema";
+import { LIBRARY } from "./templates";
+import { toSeed } from "./templates/types";
 
 type TemplateRow = Omit<typeof queryTemplates.$inferInsert, "id" | "isSystem" | "createdBy">;
 type ParameterRow = Omit<
@@ -11,96 +15,83 @@ export interface SeedTemplate {
   parameters: ParameterRow[];
 }
 
-// The starting library. The full catalog (amc-data-model.md §3) lands with the template issue;
-// these three let the demo data and the overview show real template names.
-export const SEED_TEMPLATES: SeedTemplate[] = [
-  {
-    template: {
-      templateId: "campaign_performance_roas",
-      name: "Campaign Performance and ROAS",
-      description:
-        "Spend, impressions, clicks, attributed purchases and sales, and ROAS per campaign per day, DSP and sponsored ads side by side.",
-      category: "Performance",
-      reportType: "campaign_performance",
-      dataLagDays: 14,
-      tags: ["roas", "dsp", "sponsored ads"],
-      sqlTemplate: `SELECT impression_date AS day, campaign_id_string, campaign,
-       SUM(impressions) AS impressions,
-       SUM(total_cost) / 100000 AS spend,
-       COUNT(DISTINCT user_id) AS users_min
-FROM dsp_impressions
-WHERE campaign_id_string IN ({{campaign_list}})
-GROUP BY 1, 2, 3`,
-      reportConfig: {
-        widgets: [{ type: "line", x: "day", y: ["spend"], series: "campaign" }],
-      },
-      uiSchema: { order: ["campaign_list"] },
-    },
-    parameters: [
-      {
-        name: "campaign_list",
-        label: "Campaigns",
-        paramType: "campaign_list",
-        required: true,
-        validationRules: { maxItems: 100 },
-        uiConfig: { help: "Campaign ids, comma or newline separated" },
-      },
-    ],
-  },
-  {
-    template: {
-      templateId: "new_to_brand",
-      name: "New-to-Brand Purchases",
-      description: "Purchases and sales from customers new to the brand in the last 12 months.",
-      category: "Customer",
-      reportType: "new_to_brand",
-      dataLagDays: 14,
-      tags: ["ntb"],
-      sqlTemplate: `SELECT campaign_id_string, campaign,
-       SUM(new_to_brand_purchases) AS ntb_purchases,
-       SUM(new_to_brand_product_sales) AS ntb_sales,
-       COUNT(DISTINCT user_id) AS users
-FROM amazon_attributed_events_by_conversion_time
-WHERE campaign_id_string IN ({{campaign_list}})
-GROUP BY 1, 2`,
-      reportConfig: { widgets: [{ type: "bar", x: "campaign", y: ["ntb_sales"] }] },
-      uiSchema: { order: ["campaign_list"] },
-    },
-    parameters: [
-      {
-        name: "campaign_list",
-        label: "Campaigns",
-        paramType: "campaign_list",
-        required: true,
-        validationRules: { maxItems: 100 },
-      },
-    ],
-  },
-  {
-    template: {
-      templateId: "path_to_conversion",
-      name: "Path to Conversion",
-      description: "The most common sequences of campaign exposures before a purchase.",
-      category: "Journey",
-      reportType: "path_to_conversion",
-      dataLagDays: 14,
-      tags: ["journey", "attribution"],
-      sqlTemplate: `SELECT campaign_id_string, COUNT(DISTINCT user_id) AS users
-FROM amazon_attributed_events_by_traffic_time
-WHERE total_purchases >= {{min_purchases}}
-GROUP BY 1`,
-      reportConfig: { widgets: [{ type: "table" }] },
-      uiSchema: { order: ["min_purchases"] },
-    },
-    parameters: [
-      {
-        name: "min_purchases",
-        label: "Minimum purchases",
-        paramType: "number",
-        required: true,
-        defaultValue: 1,
-        validationRules: { min: 1, max: 100, integer: true },
-      },
-    ],
-  },
-];
+/**
+ * The template library as db:seed writes it (db/templates/*.ts, one file per template).
+ * Re-seeding updates these rows (is_system = TRUE) and never touches user-made templates.
+ */
+export const SEED_TEMPLATES: SeedTemplate[] = LIBRARY.map(toSeed);
+
+/**
+ * Writes the library: inserts missing templates, updates library rows (is_system = TRUE) in
+ * place, and leaves user-made templates with the same template_id alone. A library template's
+ * parameters are replaced by the library's (dropped ones deleted), and its version goes up when
+ * its SQL or parameters changed, so executions made before keep pointing at the old version.
+ * Returns template_id → uuid for every library template id.
+ */
+export async function seedLibraryTemplates(tx: Database, templates: SeedTemplate[] = SEED_TEMPLATES): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const t of templates) {
+    const [existing] = await tx.select().from(queryTemplates).where(eq(queryTemplates.templateId, t.template.templateId)).for("update");
+    if (existing && !existing.isSystem) {
+      ids.set(t.template.templateId, existing.id);
+      continue; // user-made (or edited by an admin): never touched
+    }
+    const body = {
+      name: t.template.name,
+      description: t.template.description,
+      category: t.template.category,
+      sqlTemplate: t.template.sqlTemplate,
+      dataLagDays: t.template.dataLagDays,
+      reportType: t.template.reportType,
+      reportConfig: t.template.reportConfig,
+      uiSchema: t.template.uiSchema,
+      tags: t.template.tags,
+    };
+    let id: string;
+    if (!existing) {
+      const [row] = await tx.insert(queryTemplates).values({ ...body, templateId: t.template.templateId, isSystem: true }).returning({ id: queryTemplates.id });
+      id = row!.id;
+    } else {
+      id = existing.id;
+      const before = await tx.select().from(queryTemplateParameters).where(eq(queryTemplateParameters.templateId, id));
+      const changed = existing.sqlTemplate !== t.template.sqlTemplate || paramFingerprint(before) !== paramFingerprint(t.parameters);
+      await tx
+        .update(queryTemplates)
+        .set({ ...body, version: changed ? existing.version + 1 : existing.version, updatedAt: sql`now()` })
+        .where(eq(queryTemplates.id, id));
+    }
+    ids.set(t.template.templateId, id);
+    const names = t.parameters.map((p) => p.name);
+    await tx
+      .delete(queryTemplateParameters)
+      .where(and(eq(queryTemplateParameters.templateId, id), notInArray(queryTemplateParameters.name, names)));
+    for (const [i, p] of t.parameters.entries()) {
+      const set = {
+        label: p.label,
+        paramType: p.paramType,
+        required: p.required,
+        defaultValue: p.defaultValue,
+        validationRules: p.validationRules,
+        uiConfig: p.uiConfig,
+        displayOrder: i,
+        groupName: p.groupName,
+      };
+      await tx
+        .insert(queryTemplateParameters)
+        .values({ ...p, templateId: id, displayOrder: i })
+        .onConflictDoUpdate({ target: [queryTemplateParameters.templateId, queryTemplateParameters.name], set });
+    }
+  }
+  return ids;
+}
+
+/** What of a parameter list changes rendering: compared to decide whether the version goes up. */
+function paramFingerprint(rows: { name: string; paramType: string; required?: boolean | null; defaultValue?: unknown; validationRules?: unknown }[]): string {
+  const norm = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(norm) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, norm(x)])) : v;
+  return JSON.stringify(
+    [...rows]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((r) => norm({ name: r.name, type: r.paramType, required: r.required ?? true, defaultValue: r.defaultValue ?? null, rules: r.validationRules ?? {} })),
+  );
+}

@@ -1,9 +1,8 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Database } from "./client";
 import {
   amcInstances,
   queryTemplateParameters,
-  queryTemplates,
   reportDefinitions,
   reportExecutions,
   reportSchedules,
@@ -14,8 +13,9 @@ import {
 } from "./schema";
 import { hashPassword } from "../lib/auth/password";
 import { DEMO_ADMIN, DEMO_INSTANCE } from "../lib/config/demo";
-import { SEED_TEMPLATES } from "./seed-templates";
+import { seedLibraryTemplates } from "./seed-templates";
 import { SANDBOX_CAMPAIGNS } from "../lib/amc/sandbox/entities";
+import { createExecution } from "../lib/executions/create";
 
 // Real campaign ids of the sandbox's synthetic data, so demo reports return rows when run.
 const DEMO_CAMPAIGNS = SANDBOX_CAMPAIGNS.filter((c) => c.channel === "DSP" && c.brand === "A")
@@ -24,7 +24,7 @@ const DEMO_CAMPAIGNS = SANDBOX_CAMPAIGNS.filter((c) => c.channel === "DSP" && c.
 const PARAMETERS_BY_TEMPLATE: Record<string, Record<string, unknown>> = {
   campaign_performance_roas: { campaign_list: DEMO_CAMPAIGNS },
   new_to_brand: { campaign_list: DEMO_CAMPAIGNS },
-  path_to_conversion: { min_purchases: 1 },
+  path_to_conversion: { campaign_list: DEMO_CAMPAIGNS, max_path_length: 5 },
 };
 
 /**
@@ -66,61 +66,8 @@ export async function seed(db: Database, now = new Date()): Promise<void> {
       .values({ userId: admin.id, instanceId: instance.id, grantedBy: admin.id })
       .onConflictDoNothing();
 
-    const templateIds = new Map<string, string>();
-    for (const t of SEED_TEMPLATES) {
-      // Library templates are updated in place on re-seed; a user-made template with the same
-      // template_id (is_system = false) is left alone.
-      const [row] = await tx
-        .insert(queryTemplates)
-        .values({ ...t.template, isSystem: true })
-        .onConflictDoUpdate({
-          target: queryTemplates.templateId,
-          set: {
-            name: t.template.name,
-            description: t.template.description,
-            category: t.template.category,
-            sqlTemplate: t.template.sqlTemplate,
-            dataLagDays: t.template.dataLagDays,
-            reportType: t.template.reportType,
-            reportConfig: t.template.reportConfig,
-            uiSchema: t.template.uiSchema,
-            tags: t.template.tags,
-            version: sql`CASE WHEN ${queryTemplates.sqlTemplate} IS DISTINCT FROM excluded.sql_template THEN ${queryTemplates.version} + 1 ELSE ${queryTemplates.version} END`,
-            updatedAt: sql`now()`,
-          },
-          setWhere: sql`${queryTemplates.isSystem} = TRUE`,
-        })
-        .returning({ id: queryTemplates.id });
-      const id =
-        row?.id ??
-        (
-          await tx
-            .select({ id: queryTemplates.id })
-            .from(queryTemplates)
-            .where(eq(queryTemplates.templateId, t.template.templateId))
-        )[0]?.id;
-      if (!id) throw new Error(`template ${t.template.templateId} missing`);
-      templateIds.set(t.template.templateId, id);
-      if (!row) continue;
-      for (const [i, p] of t.parameters.entries()) {
-        await tx
-          .insert(queryTemplateParameters)
-          .values({ ...p, templateId: id, displayOrder: i })
-          .onConflictDoUpdate({
-            target: [queryTemplateParameters.templateId, queryTemplateParameters.name],
-            set: {
-              label: p.label,
-              paramType: p.paramType,
-              required: p.required,
-              defaultValue: p.defaultValue,
-              validationRules: p.validationRules,
-              uiConfig: p.uiConfig,
-              displayOrder: i,
-              groupName: p.groupName,
-            },
-          });
-      }
-    }
+    // The template library (db/templates): library rows updated in place, user-made ones untouched.
+    const templateIds = await seedLibraryTemplates(tx);
 
     await seedSampleReports(tx, { adminId: admin.id, instanceId: instance.id, templateIds, now });
   });
@@ -217,7 +164,12 @@ async function seedSampleReports(
       .onConflictDoNothing({ target: reportDefinitions.reportId })
       .returning({ id: reportDefinitions.id });
     const report = inserted[0];
-    if (!report) continue; // already seeded: leave it and its history as they are
+    if (!report) {
+      // Already seeded: leave it and its history as they are, unless a library update dropped a
+      // parameter its values still name (it could not run any more): then it gets today's demo values.
+      await refreshStaleDemoParameters(tx, r.reportId, templateId, PARAMETERS_BY_TEMPLATE[r.template] ?? {});
+      continue;
+    }
 
     let scheduleUuid: string | undefined;
     if (r.schedule) {
@@ -240,9 +192,14 @@ async function seedSampleReports(
     }
 
     for (const [i, status] of r.runs.entries()) {
+      if (status === "pending" || status === "running") {
+        // Unfinished demo runs are real ones: rendered and queued, so the engine runs them on
+        // the sandbox (a hand-made "running" row would have nothing behind it).
+        await createExecution(tx, { reportUuid: report.id, triggeredBy: "manual", now: ctx.now, userId: ctx.adminId });
+        continue;
+      }
       const created = new Date(ctx.now.getTime() - (r.runs.length - i) * day - ri * 3_600_000);
-      const started = status === "pending" ? null : new Date(created.getTime() + 60_000);
-      const done = ["completed", "failed", "cancelled"].includes(status);
+      const started = new Date(created.getTime() + 60_000);
       await tx.insert(reportExecutions).values({
         executionId: `exec_demo${String(ri + 1).padStart(2, "0")}${String(i + 1).padStart(3, "0")}`,
         reportId: report.id,
@@ -253,7 +210,7 @@ async function seedSampleReports(
         scheduleId: scheduleUuid,
         status,
         startedAt: started,
-        completedAt: done && started ? new Date(started.getTime() + 12 * 60_000) : null,
+        completedAt: new Date(started.getTime() + 12 * 60_000),
         rowCount: status === "completed" ? 120 + i * 7 : null,
         errorMessage:
           status === "failed"
@@ -264,5 +221,24 @@ async function seedSampleReports(
         createdAt: created,
       });
     }
+  }
+}
+
+async function refreshStaleDemoParameters(
+  tx: Database,
+  reportId: string,
+  templateUuid: string | undefined,
+  demo: Record<string, unknown>,
+): Promise<void> {
+  if (!templateUuid) return;
+  const [report] = await tx.select({ parameters: reportDefinitions.parameters }).from(reportDefinitions).where(eq(reportDefinitions.reportId, reportId));
+  const defined = new Set(
+    (await tx.select({ name: queryTemplateParameters.name }).from(queryTemplateParameters).where(eq(queryTemplateParameters.templateId, templateUuid))).map(
+      (p) => p.name,
+    ),
+  );
+  const names = Object.keys((report?.parameters ?? {}) as Record<string, unknown>);
+  if (names.some((n) => !defined.has(n))) {
+    await tx.update(reportDefinitions).set({ parameters: demo }).where(eq(reportDefinitions.reportId, reportId));
   }
 }

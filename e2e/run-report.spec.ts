@@ -25,13 +25,13 @@ test("Run now on the sandbox: pending → running → completed with rows, then 
 
   // Sorting happens in SQL through the URL.
   await page.getByRole("link", { name: "Sort by impressions" }).click();
-  await expect(page).toHaveURL(/sort=3/);
+  await expect(page).toHaveURL(/sort=4/);
 
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download CSV" }).click()]);
   expect(download.suggestedFilename()).toMatch(/^rpt_demo000004_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}_exec_[0-9a-z]+\.csv$/);
   const csv = fs.readFileSync((await download.path())!, "utf8");
   const lines = csv.trim().split(/\r\n/);
-  expect(lines[0]).toBe("day,campaign_id_string,campaign,impressions,spend,users_min");
+  expect(lines[0]).toBe("day,channel,campaign_id_string,campaign,impressions,clicks,spend,purchases,sales,ctr,roas,users_min");
   expect(lines.length).toBeGreaterThan(1);
 });
 

@@ -36,6 +36,10 @@ export interface ParamDef {
   required: boolean;
   defaultValue: unknown;
   rules: ValidationRules;
+  /** Form only (ui_config / group_name); the renderer ignores them. */
+  help?: string;
+  placeholder?: string;
+  group?: string | null;
 }
 
 /** Limits from AMC notes (amc-data-model.md §2.4), kept as settings, not hard-coded rules. */
@@ -64,12 +68,15 @@ function textValue(rules: ValidationRules) {
   return s;
 }
 
-/** Accepts an array or a comma/newline separated string (pasted lists), trimmed, de-duplicated. */
-function listOf(item: z.ZodType<string, string>, maxItems: number, minItems: number, noun: string) {
+/**
+ * Accepts an array or a comma/newline separated string (pasted lists), trimmed, normalized
+ * (e.g. ASINs upper-cased) and then de-duplicated, so `b08n5wrwnw` and `B08N5WRWNW` are one item.
+ */
+function listOf(item: z.ZodType<string, string>, maxItems: number, minItems: number, noun: string, normalize: (s: string) => string = (s) => s) {
   return z
     .union([z.array(z.string()), z.string()])
     .transform((v) => (Array.isArray(v) ? v : v.split(/[,\n\r]+/)))
-    .transform((items) => [...new Set(items.map((s) => s.trim()).filter((s) => s !== ""))])
+    .transform((items) => [...new Set(items.map((s) => normalize(s.trim())).filter((s) => s !== ""))])
     .pipe(
       z
         .array(item)
@@ -84,10 +91,11 @@ export function valueSchema(def: ParamDef): z.ZodType {
   switch (def.type) {
     case "asin_list":
       return listOf(
-        z.string().toUpperCase().regex(ASIN, "An ASIN is 10 letters or digits, like B08N5WRWNW."),
+        z.string().regex(ASIN, "An ASIN is 10 letters or digits, like B08N5WRWNW."),
         r.maxItems ?? PARAM_LIMITS.asins,
         r.minItems ?? 1,
         "ASINs",
+        (s) => s.toUpperCase(),
       );
     case "campaign_list":
       return listOf(
@@ -102,18 +110,20 @@ export function valueSchema(def: ParamDef): z.ZodType {
     case "number":
     case "threshold_numeric":
     case "percentage": {
-      let n = z.coerce.number({ message: "Enter a number." }).refine(Number.isFinite, "Enter a number.");
+      // zod's number refuses NaN and ±Infinity; min/max/int give too_small/too_big/invalid_type codes.
       const min = r.min ?? (def.type === "percentage" ? 0 : -1e12);
       const max = r.max ?? (def.type === "percentage" ? 100 : 1e12);
-      n = n.refine((v) => v >= min, `Must be at least ${min}.`).refine((v) => v <= max, `Must be at most ${max}.`);
-      if (r.integer) n = n.refine(Number.isInteger, "Enter a whole number.");
-      return n;
+      const n = z.coerce
+        .number({ message: "Enter a number." })
+        .min(min, `Must be at least ${min}.`)
+        .max(max, `Must be at most ${max}.`);
+      return r.integer ? n.int("Enter a whole number.") : n;
     }
     case "boolean":
       return z.union([z.boolean(), z.enum(["true", "false", "on", "off"]).transform((v) => v === "true" || v === "on")]);
     case "enum_select": {
       const allowed = (r.options ?? []).map((o) => o.value);
-      const one = z.string().refine((v) => allowed.includes(v), `Choose one of: ${allowed.join(", ")}.`);
+      const one = z.string().refine((v) => allowed.includes(v), { message: `Choose one of: ${allowed.join(", ")}.`, params: { code: "not_allowed" } });
       return r.multiple ? listOf(one, allowed.length || 1, r.minItems ?? 1, "options") : one;
     }
     case "date_expression":

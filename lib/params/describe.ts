@@ -2,6 +2,11 @@ import type { WindowSpec } from "./window";
 
 /** A window spec in words, for pages and previews. */
 export function describeWindow(spec: WindowSpec, defaultLagDays: number): string {
+  const words = describeKind(spec, defaultLagDays);
+  return spec.includeProvisional ? `${words}; provisional data included` : words;
+}
+
+function describeKind(spec: WindowSpec, defaultLagDays: number): string {
   const lag = spec.kind === "absolute" ? null : (spec.lagDays ?? defaultLagDays);
   const ending = lag ? `, ending ${lag} day${lag === 1 ? "" : "s"} ago (data lag)` : "";
   switch (spec.kind) {

@@ -138,11 +138,97 @@ describe("lists and limits", () => {
       ok: false,
       fieldErrors: { a: ["a is required."] },
       formErrors: ['Unknown parameter "nope": this template has no such parameter.', "The template uses {{ghost}} but defines no parameter of that name."],
+      issues: [{ field: "a", code: "required", message: "a is required." }],
+      formIssues: [
+        { code: "unknown_parameter", message: 'Unknown parameter "nope": this template has no such parameter.' },
+        { code: "undefined_placeholder", message: "The template uses {{ghost}} but defines no parameter of that name." },
+      ],
     });
   });
 
   it("defaults fill in only when the template declares them", () => {
     const r = render("SELECT {{n}}", [def("n", "number", {}, { defaultValue: 7, required: false })], {});
     expect(r).toMatchObject({ ok: true, sql: "SELECT 7" });
+  });
+});
+
+describe("the hostile-value table, per parameter type", () => {
+  // Every text-carrying type: what is accepted renders as literals that PostgreSQL reads back
+  // unchanged; what is refused is a field error, never a rendered query.
+  const accepted = ["O'Brien", "'; DROP TABLE t; --", "/* x */", "$$ y $$", "semi;colon", "unicode ✓ café", "a OR 1=1"];
+
+  it("string lists: each item stays one literal inside IN (...)", async () => {
+    const r = render("SELECT v FROM unnest(ARRAY[{{names}}]) AS v", [def("names", "string_list")], { names: accepted });
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    expect((await pg.unsafe(r.sql)).map((row) => row.v)).toEqual(accepted);
+  });
+
+  it("like_contains: hostile text is matched literally, LIKE wildcards included", async () => {
+    for (const v of [...accepted, "100%", "a_b", "x!y"]) {
+      const r = render("SELECT ('<' || {{raw}} || '>') LIKE {{p}} AS hit, 'zzz' LIKE {{p}} AS miss", [def("p", "like_contains"), def("raw", "string")], { p: v, raw: v });
+      if (!r.ok) throw new Error(JSON.stringify(r));
+      expect(await pg.unsafe(r.sql), v).toEqual([{ hit: true, miss: false }]);
+    }
+  });
+
+  it("multi-select enums render only allowed values, as literals", async () => {
+    const d = def("ch", "enum_select", { multiple: true, options: [{ value: "DSP" }, { value: "it's" }] });
+    const r = render("SELECT v FROM unnest(ARRAY[{{ch}}]) AS v", [d], { ch: ["DSP", "it's"] });
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    expect((await pg.unsafe(r.sql)).map((row) => row.v)).toEqual(["DSP", "it's"]);
+    expect(render("SELECT {{ch}}", [d], { ch: ["DSP", "'); DROP TABLE x; --"] }).ok).toBe(false);
+  });
+
+  it("campaign ids, ASINs and dates refuse anything but their format", () => {
+    for (const bad of ["x'y", "a b", "--", "1;2", "/*"]) {
+      // Campaign ids may contain "-" (console ids do), so "--" is an odd but harmless literal.
+      if (bad !== "--") expect(render("SELECT {{c}}", [def("c", "campaign_list")], { c: [bad] }).ok, bad).toBe(false);
+      expect(render("SELECT {{a}}", [def("a", "asin_list")], { a: [bad] }).ok, bad).toBe(false);
+      expect(render("SELECT {{d}}", [def("d", "date_expression")], { d: bad }).ok, bad).toBe(false);
+    }
+  });
+
+  it("backslashes and line breaks are refused in every text type", () => {
+    for (const type of ["string", "string_list", "like_contains", "campaign_filter"] as const) {
+      expect(render("SELECT {{v}}", [def("v", type)], { v: type.endsWith("list") || type === "campaign_filter" ? ["a\\b"] : "a\\b" }).ok, type).toBe(false);
+    }
+    // A newline separates list items (pasted lists), so it cannot smuggle one into an item.
+    const r = render("SELECT {{v}}", [def("v", "string_list")], { v: "a\nb" });
+    expect(r).toMatchObject({ ok: true, sql: "SELECT 'a', 'b'" });
+  });
+
+  it("placeholders inside string literals and comments stay text; casts and times next to placeholders survive", async () => {
+    const sql = "SELECT {{d}}::DATE AS d, '12:30:00' AS t, '{{d}}' AS lit -- {{d}}\n, /* {{d}} */ {{d}} AS d2";
+    const r = render(sql, [def("d", "date_expression")], { d: "2025-03-01" });
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    expect(r.sql).toBe("SELECT '2025-03-01'::DATE AS d, '12:30:00' AS t, '{{d}}' AS lit -- {{d}}\n, /* {{d}} */ '2025-03-01' AS d2");
+    const [row] = await pg.unsafe(r.sql);
+    expect(row).toMatchObject({ t: "12:30:00", lit: "{{d}}", d2: "2025-03-01" });
+  });
+
+  it("field errors carry codes: required, too_many, invalid_format, out_of_range, not_allowed", () => {
+    const defs = [
+      def("a", "asin_list", { maxItems: 2 }),
+      def("n", "number", { min: 1, max: 5 }),
+      def("s", "string"),
+      def("e", "enum_select", { options: [{ value: "x" }] }),
+      def("c", "campaign_list"),
+    ];
+    const r = render("SELECT {{a}}, {{n}}, {{s}}, {{e}}, {{c}}", defs, { a: ["B000000001", "B000000002", "B000000003"], n: 9, e: "y", c: ["bad id"] });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const codes = Object.fromEntries(r.issues.map((i) => [i.field, i.code]));
+    expect(codes).toEqual({ a: "too_many", n: "out_of_range", s: "required", e: "not_allowed", "c.0": "invalid_format" });
+  });
+});
+
+describe("defaults", () => {
+  it("fill in absent values only; a value cleared on purpose is missing", () => {
+    const d = def("c", "campaign_list", {}, { defaultValue: ["a"], required: true });
+    expect(render("SELECT {{c}}", [d], {})).toMatchObject({ ok: true, sql: "SELECT 'a'" });
+    expect(render("SELECT {{c}}", [d], { c: null })).toMatchObject({ ok: true, sql: "SELECT 'a'" });
+    for (const cleared of ["", [], " , "]) {
+      expect(render("SELECT {{c}}", [d], { c: cleared }), JSON.stringify(cleared)).toMatchObject({ ok: false });
+    }
   });
 });

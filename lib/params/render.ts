@@ -1,5 +1,5 @@
+import type { z } from "zod";
 import type { FieldErrors } from "../errors";
-import { fieldErrorsFrom } from "../errors";
 import { PARAM_LIMITS, valueSchema, type ParamDef } from "./definitions";
 import { scanTemplate } from "./scan";
 import type { ResolvedWindow } from "./window";
@@ -16,9 +16,52 @@ import type { ResolvedWindow } from "./window";
 /** Supplied by the engine from the resolved window, never by the user (pitfalls 11, 29). */
 export const ENGINE_PARAMETERS = ["window_start", "window_end"] as const;
 
+/** A problem with one parameter (`field` is its name, or `name.3` for the 4th list item). */
+export interface FieldIssue {
+  field: string;
+  code: FieldIssueCode;
+  message: string;
+}
+export type FieldIssueCode = "required" | "invalid_type" | "invalid_format" | "too_many" | "too_few" | "out_of_range" | "too_long" | "not_allowed" | "invalid";
+
+/** A problem with the request as a whole. */
+export interface FormIssue {
+  code: FormIssueCode;
+  message: string;
+}
+export type FormIssueCode = "unknown_parameter" | "undefined_placeholder" | "query_too_long" | "provisional_window" | "instance_inactive";
+
 export type RenderResult =
   | { ok: true; sql: string; values: Record<string, unknown> }
-  | { ok: false; fieldErrors: FieldErrors; formErrors: string[] };
+  | {
+      ok: false;
+      fieldErrors: FieldErrors;
+      formErrors: string[];
+      /** The same problems with machine-readable codes (the validate-parameters API). */
+      issues: FieldIssue[];
+      formIssues: FormIssue[];
+    };
+
+/** zod's issue → our code: what went wrong, not which library found it. */
+function issueCode(issue: z.core.$ZodIssue): FieldIssueCode {
+  switch (issue.code) {
+    case "too_big":
+      return issue.origin === "array" || issue.origin === "set" ? "too_many" : issue.origin === "string" ? "too_long" : "out_of_range";
+    case "too_small":
+      return issue.origin === "array" || issue.origin === "set" ? "too_few" : issue.origin === "string" ? "required" : "out_of_range";
+    case "invalid_format":
+      return "invalid_format";
+    case "invalid_type":
+    case "invalid_union":
+      return "invalid_type";
+    case "invalid_value":
+      return "not_allowed";
+    case "custom":
+      return issue.params?.code === "not_allowed" ? "not_allowed" : "invalid";
+    default:
+      return "invalid";
+  }
+}
 
 export const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
@@ -85,15 +128,15 @@ export function renderSql(input: {
   const byName = new Map(defs.map((d) => [d.name, d]));
   const segments = scanTemplate(sqlTemplate);
   const used = new Set(segments.flatMap((s) => (s.kind === "param" ? [s.name] : [])));
-  const fieldErrors: FieldErrors = {};
-  const formErrors: string[] = [];
+  const issues: FieldIssue[] = [];
+  const formIssues: FormIssue[] = [];
 
   for (const name of Object.keys(values)) {
-    if (!byName.has(name)) formErrors.push(`Unknown parameter "${name}": this template has no such parameter.`);
+    if (!byName.has(name)) formIssues.push({ code: "unknown_parameter", message: `Unknown parameter "${name}": this template has no such parameter.` });
   }
   for (const name of used) {
     if (!byName.has(name) && !(ENGINE_PARAMETERS as readonly string[]).includes(name)) {
-      formErrors.push(`The template uses {{${name}}} but defines no parameter of that name.`);
+      formIssues.push({ code: "undefined_placeholder", message: `The template uses {{${name}}} but defines no parameter of that name.` });
     }
   }
 
@@ -101,22 +144,25 @@ export function renderSql(input: {
   for (const def of defs) {
     if (def.type === "date_range") continue;
     const given = values[def.name];
-    const empty = given === undefined || given === null || given === "" || (Array.isArray(given) && given.length === 0);
-    const value = empty ? def.defaultValue : given;
+    // Only an absent value takes the template's default; a value cleared on purpose ("" or [])
+    // is missing, not "use the default" (a form shows the default, so clearing it is a choice).
+    const absent = given === undefined || given === null;
+    const value = absent ? def.defaultValue : given;
     if (value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0)) {
-      if (def.required || used.has(def.name)) fieldErrors[def.name] = [`${def.label} is required.`];
+      if (def.required || used.has(def.name)) issues.push({ field: def.name, code: "required", message: `${def.label} is required.` });
       continue;
     }
     const result = valueSchema(def).safeParse(value);
     if (!result.success) {
-      for (const [k, messages] of Object.entries(fieldErrorsFrom(result.error))) {
-        (fieldErrors[k ? `${def.name}.${k}` : def.name] ??= []).push(...messages);
+      for (const issue of result.error.issues) {
+        const path = issue.path.map(String).join(".");
+        issues.push({ field: path ? `${def.name}.${path}` : def.name, code: issueCode(issue), message: issue.message });
       }
       continue;
     }
     parsed[def.name] = result.data;
   }
-  if (formErrors.length > 0 || Object.keys(fieldErrors).length > 0) return { ok: false, fieldErrors, formErrors };
+  if (formIssues.length > 0 || issues.length > 0) return failure(issues, formIssues);
 
   let sql = "";
   for (const s of segments) {
@@ -126,11 +172,21 @@ export function renderSql(input: {
     else sql += literal(byName.get(s.name)!, parsed[s.name]);
   }
   if (sql.length > PARAM_LIMITS.queryLength) {
-    return {
-      ok: false,
-      fieldErrors: {},
-      formErrors: [`The rendered query is ${sql.length.toLocaleString("en-US")} characters; AMC accepts at most ${PARAM_LIMITS.queryLength.toLocaleString("en-US")}. Use fewer list items.`],
-    };
+    return failure(
+      [],
+      [
+        {
+          code: "query_too_long",
+          message: `The rendered query is ${sql.length.toLocaleString("en-US")} characters; AMC accepts at most ${PARAM_LIMITS.queryLength.toLocaleString("en-US")}. Use fewer list items.`,
+        },
+      ],
+    );
   }
   return { ok: true, sql, values: parsed };
+}
+
+function failure(issues: FieldIssue[], formIssues: FormIssue[]): Extract<RenderResult, { ok: false }> {
+  const fieldErrors: FieldErrors = {};
+  for (const i of issues) (fieldErrors[i.field] ??= []).push(i.message);
+  return { ok: false, fieldErrors, formErrors: formIssues.map((f) => f.message), issues, formIssues };
 }

@@ -81,3 +81,13 @@ describe("resolveWindow", () => {
     expect(d.toISOString()).toBe("2025-09-07T04:00:00.000Z");
   });
 });
+
+describe("provisional windows", () => {
+  it("are measured against the template's data lag, whatever lag the window itself uses", () => {
+    const now = new Date("2026-11-25T12:00:00Z");
+    expect(resolveWindow({ kind: "last_days", n: 7 }, now, "UTC", 14).provisional).toBe(false);
+    expect(resolveWindow({ kind: "last_days", n: 7, lagDays: 0 }, now, "UTC", 14).provisional).toBe(true);
+    expect(resolveWindow({ kind: "last_days", n: 7, lagDays: 2 }, now, "UTC", 2).provisional).toBe(false);
+    expect(resolveWindow({ kind: "month_to_date", lagDays: 1 }, now, "UTC", 14).provisional).toBe(true);
+  });
+});

@@ -19,16 +19,21 @@ import {
  * days, and relative ones end at local midnight of (now − lag days) (product.md §3.3).
  */
 const lag = z.number().int().min(0).max(90).optional();
+/**
+ * The user's explicit opt-in to windows that end inside the data lag (product.md §3.3): without
+ * it such a window is refused when the report is saved; with it, its runs are marked provisional.
+ */
+const includeProvisional = z.boolean().optional();
 export const windowSpecSchema = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("last_days"), n: z.number().int().min(1).max(365), lagDays: lag }),
-  z.strictObject({ kind: z.literal("last_weeks"), n: z.number().int().min(1).max(52), lagDays: lag }),
-  z.strictObject({ kind: z.literal("last_months"), n: z.number().int().min(1).max(12), lagDays: lag }),
-  z.strictObject({ kind: z.literal("previous_week"), lagDays: lag }),
-  z.strictObject({ kind: z.literal("previous_month"), lagDays: lag }),
-  z.strictObject({ kind: z.literal("previous_quarter"), lagDays: lag }),
-  z.strictObject({ kind: z.literal("month_to_date"), lagDays: lag }),
-  z.strictObject({ kind: z.literal("quarter_to_date"), lagDays: lag }),
-  z.strictObject({ kind: z.literal("year_to_date"), lagDays: lag }),
+  z.strictObject({ kind: z.literal("last_days"), n: z.number().int().min(1).max(365), lagDays: lag, includeProvisional }),
+  z.strictObject({ kind: z.literal("last_weeks"), n: z.number().int().min(1).max(52), lagDays: lag, includeProvisional }),
+  z.strictObject({ kind: z.literal("last_months"), n: z.number().int().min(1).max(12), lagDays: lag, includeProvisional }),
+  z.strictObject({ kind: z.literal("previous_week"), lagDays: lag, includeProvisional }),
+  z.strictObject({ kind: z.literal("previous_month"), lagDays: lag, includeProvisional }),
+  z.strictObject({ kind: z.literal("previous_quarter"), lagDays: lag, includeProvisional }),
+  z.strictObject({ kind: z.literal("month_to_date"), lagDays: lag, includeProvisional }),
+  z.strictObject({ kind: z.literal("quarter_to_date"), lagDays: lag, includeProvisional }),
+  z.strictObject({ kind: z.literal("year_to_date"), lagDays: lag, includeProvisional }),
   z
     .strictObject({
       kind: z.literal("absolute"),
@@ -36,6 +41,7 @@ export const windowSpecSchema = z.discriminatedUnion("kind", [
       start: z.string().refine(isCalendarDate, "Use a date like 2026-03-01."),
       /** Last day included (the window ends at the midnight after it). */
       end: z.string().refine(isCalendarDate, "Use a date like 2026-03-31."),
+      includeProvisional,
     })
     .refine((w) => w.start <= w.end, { message: "The end date must not be before the start date.", path: ["end"] })
     .refine((w) => daysBetween(w.start, w.end) < 400, { message: "A window can cover at most 400 days.", path: ["end"] }),
@@ -53,7 +59,7 @@ export interface ResolvedWindow {
   days: number;
   timeZone: string;
   lagDays: number;
-  /** Ends less than the lag before now: AMC may still restate it. */
+  /** Ends less than the template's data lag before now: AMC may still restate it. */
   provisional: boolean;
 }
 
@@ -120,7 +126,9 @@ export function resolveWindow(spec: WindowSpec, now: Date, timeZone: string, def
     days: daysBetween(first, endExclusive),
     timeZone,
     lagDays,
-    provisional: end.getTime() > startOfLocalDay(anchor, timeZone).getTime(),
+    // Against the template's data lag, not the spec's: "last 7 days with lag 0" still ends
+    // inside the days AMC may restate, which is exactly what the opt-in is about.
+    provisional: end.getTime() > startOfLocalDay(addDays(today, -defaultLagDays), timeZone).getTime(),
   };
 }
 

@@ -15,6 +15,20 @@ export function isValidTimeZone(zone: string): boolean {
   }
 }
 
+/**
+ * An IANA zone name in its canonical spelling ("america/new_york" → "America/New_York"), or null
+ * for anything that is not a zone name (offsets like "+05:00", abbreviations like "CEST").
+ */
+export function canonicalTimeZone(input: string): string | null {
+  const zone = input.trim();
+  if (!zone || zone.length > 64 || !/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone)) return null;
+  try {
+    return new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
 export function isCalendarDate(s: string): boolean {
   const m = DATE.exec(s);
   if (!m) return false;

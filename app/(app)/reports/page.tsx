@@ -54,6 +54,9 @@ export default async function ReportsPage({
         <span className="text-sm text-slate-500" data-testid="reports-total">
           {filtered ? `${count(total)} matching` : count(total)}
         </span>
+        <Link href="/reports/new" className="ml-auto rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500">
+          New report
+        </Link>
       </div>
 
       {total === 0 && !filtered ? (
@@ -149,9 +152,12 @@ function NoReportsYet({ role, hasInstances }: { role: "admin" | "member"; hasIns
     >
       <h2 className="text-base font-semibold text-slate-900">No reports yet</h2>
       <p className="mx-auto mt-2 max-w-xl text-sm text-slate-600">
-        Reports are created from a template: pick one in the template library, choose an AMC
-        instance and its parameters, then run it once, put it on a schedule or backfill it.
-        Your reports and their latest runs will be listed here.
+        Reports are created from a template: pick one in the{" "}
+        <Link href="/templates" className="text-indigo-700 hover:underline">
+          template library
+        </Link>
+        , choose an AMC instance and its parameters, then run it once, put it on a schedule or
+        backfill it. Your reports and their latest runs will be listed here.
       </p>
       {role === "member" && !hasInstances && (
         <p className="mx-auto mt-3 max-w-xl text-sm text-slate-600">

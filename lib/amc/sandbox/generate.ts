@@ -52,7 +52,8 @@ export interface SandboxSize {
 export const SANDBOX_SIZES = {
   /** The app's sandbox: 50k users × 90 days (≈ 2 M rows). */
   default: { users: 50_000, days: 90 },
-  ci: { users: 5_000, days: 30 },
+  /** Enough days for "last 30 days, 14 days ago" windows at any date. */
+  ci: { users: 5_000, days: 60 },
   /** For unit tests: a couple of seconds. */
   test: { users: 2_000, days: 30 },
 } as const satisfies Record<string, SandboxSize>;

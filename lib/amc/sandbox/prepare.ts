@@ -2,12 +2,14 @@ import type { Database } from "../../../db/client";
 import { ensureSandboxData, SANDBOX_SIZES } from "./generate";
 
 /**
- * The sandbox data the app runs on: traffic up to the first day of next month, so that the
- * windows users pick (ending at today − lag) have data, regenerated once a month at start-up
- * rather than every day (same seed and anchor → same rows).
+ * The sandbox data the app runs on: traffic up to the next Monday (UTC), so that the windows
+ * users pick (ending at today − lag) always have data behind them, regenerated at most once a
+ * week at start-up rather than every day (same seed and anchor → same rows).
  */
 export function sandboxAnchor(now: Date): string {
-  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+  const day = now.getUTCDay(); // 0 = Sunday
+  const ahead = day === 1 ? 7 : (8 - day) % 7;
+  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + ahead));
   return next.toISOString().slice(0, 10);
 }
 

@@ -1,0 +1,41 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { getDb } from "@/db/client";
+import { getBuilderTemplate, listBuilderInstances, listTemplateCategories, listTemplates, parseTemplateSearch } from "@/db/queries/templates";
+import { requireUser } from "@/lib/auth/session";
+import { ReportWizard } from "./wizard";
+
+export const metadata: Metadata = { title: "New report" };
+
+/** Every IANA zone this server knows, UTC first (the browser's own zone is preselected on the client). */
+function timeZones(): string[] {
+  const all = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  return ["UTC", ...all.filter((z) => z !== "UTC")];
+}
+
+export default async function NewReportPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const user = await requireUser();
+  const params = await searchParams;
+  const search = parseTemplateSearch(params);
+  const templateParam = typeof params.template === "string" ? params.template : undefined;
+  const db = getDb();
+  const [templates, categories, instances, initialTemplate] = await Promise.all([
+    listTemplates(db, search),
+    listTemplateCategories(db),
+    listBuilderInstances(db, user),
+    templateParam ? getBuilderTemplate(db, templateParam) : Promise.resolve(null),
+  ]);
+  return (
+    <div className="space-y-4">
+      <div>
+        <p className="text-sm">
+          <Link href="/reports" className="text-indigo-700 hover:underline">
+            Reports
+          </Link>
+        </p>
+        <h1 className="mt-1 text-xl font-semibold text-slate-900">New report</h1>
+      </div>
+      <ReportWizard templates={templates} categories={categories} search={search} instances={instances} zones={timeZones()} initialTemplate={initialTemplate} />
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getDb } from "@/db/client";
+import { getTemplateDetail } from "@/db/queries/templates";
+import { PARAMETER_TYPES } from "@/db/schema";
+import { requireUser } from "@/lib/auth/session";
+import { editorInitialOf } from "../../editor-data";
+import { TemplateEditor } from "../../template-editor";
+
+export const metadata: Metadata = { title: "Edit template" };
+
+export default async function EditTemplatePage({ params }: { params: Promise<{ templateId: string }> }) {
+  const user = await requireUser();
+  const { templateId } = await params;
+  const t = await getTemplateDetail(getDb(), templateId);
+  if (!t) notFound();
+  if (user.role !== "admin") {
+    return <p className="rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">Only admins edit templates.</p>;
+  }
+  return (
+    <div className="space-y-4">
+      <p className="text-sm">
+        <Link href={`/templates/${t.templateId}`} className="text-indigo-700 hover:underline">
+          {t.name}
+        </Link>
+      </p>
+      <h1 className="text-xl font-semibold">Edit template (version {t.version})</h1>
+      <TemplateEditor initial={editorInitialOf(t)} types={PARAMETER_TYPES.filter((x) => x !== "date_range")} mode="edit" />
+    </div>
+  );
+}

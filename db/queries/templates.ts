@@ -1,0 +1,177 @@
+import "server-only";
+import { and, asc, count, eq, exists, ilike, or, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { Database } from "../client";
+import { amcInstances, queryTemplates, reportDefinitions, userInstanceAccess } from "../schema";
+import type { SessionUser } from "../../lib/auth/access";
+import type { ParamDef } from "../../lib/params/definitions";
+import type { WindowSpec } from "../../lib/params/window";
+import { readReportConfig, readUiSchema, type ReportConfig, type UiSchema } from "../../lib/templates/config";
+import { loadTemplateById, type TemplateRow } from "../../lib/templates/load";
+import { defaultWindowOf } from "../../lib/reports/validate";
+import { likeContains } from "./reports-overview";
+
+/**
+ * Read models of the template library (/templates, builder step 1) and of the builder's
+ * instance picker. Search and category filter run in SQL.
+ */
+
+export const templateSearchSchema = z.object({
+  q: z.string().trim().max(100).catch("").optional(),
+  category: z.string().trim().max(50).catch("").optional(),
+});
+export type TemplateSearch = { q: string; category: string };
+
+/** URL search params → a search; never fails (a hand-edited URL shows the page unfiltered). */
+export function parseTemplateSearch(params: Record<string, string | string[] | undefined>): TemplateSearch {
+  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+  const parsed = templateSearchSchema.safeParse({ q: one(params.q), category: one(params.category) });
+  return { q: parsed.success ? (parsed.data.q ?? "") : "", category: parsed.success ? (parsed.data.category ?? "") : "" };
+}
+
+export interface TemplateCard {
+  templateId: string;
+  name: string;
+  description: string | null;
+  question: string | null;
+  category: string;
+  reportType: string | null;
+  tags: string[];
+  dataLagDays: number;
+  version: number;
+  isSystem: boolean;
+  /** Reports made from it. */
+  usageCount: number;
+}
+
+export async function listTemplates(db: Database, search: TemplateSearch): Promise<TemplateCard[]> {
+  const where: SQL[] = [];
+  if (search.category) where.push(eq(queryTemplates.category, search.category));
+  if (search.q) {
+    const term = likeContains(search.q);
+    where.push(
+      or(
+        ilike(queryTemplates.name, term),
+        ilike(queryTemplates.description, term),
+        ilike(queryTemplates.templateId, term),
+        ilike(queryTemplates.reportType, term),
+        sql`${queryTemplates.uiSchema} ->> 'question' ILIKE ${term}`,
+        sql`array_to_string(${queryTemplates.tags}, ' ') ILIKE ${term}`,
+      )!,
+    );
+  }
+  const usage = db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(reportDefinitions)
+    .where(eq(reportDefinitions.templateId, queryTemplates.id));
+  const rows = await db
+    .select({
+      templateId: queryTemplates.templateId,
+      name: queryTemplates.name,
+      description: queryTemplates.description,
+      question: sql<string | null>`${queryTemplates.uiSchema} ->> 'question'`,
+      category: queryTemplates.category,
+      reportType: queryTemplates.reportType,
+      tags: queryTemplates.tags,
+      dataLagDays: queryTemplates.dataLagDays,
+      version: queryTemplates.version,
+      isSystem: queryTemplates.isSystem,
+      usageCount: sql<number>`(${usage})`,
+    })
+    .from(queryTemplates)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(asc(queryTemplates.category), asc(queryTemplates.name))
+    .limit(500);
+  return rows;
+}
+
+export async function listTemplateCategories(db: Database): Promise<string[]> {
+  const rows = await db.selectDistinct({ category: queryTemplates.category }).from(queryTemplates).orderBy(asc(queryTemplates.category));
+  return rows.map((r) => r.category);
+}
+
+/** What the builder and the detail page need of one template (serializable for client components). */
+export interface BuilderTemplate {
+  templateId: string;
+  name: string;
+  description: string | null;
+  question: string | null;
+  category: string;
+  reportType: string | null;
+  tags: string[];
+  dataLagDays: number;
+  version: number;
+  defs: ParamDef[];
+  uiSchema: UiSchema;
+  defaultWindow: WindowSpec;
+}
+
+export function toBuilderTemplate(template: TemplateRow, defs: ParamDef[]): BuilderTemplate {
+  const uiSchema = readUiSchema(template.uiSchema);
+  return {
+    templateId: template.templateId,
+    name: template.name,
+    description: template.description,
+    question: uiSchema.question ?? null,
+    category: template.category,
+    reportType: template.reportType,
+    tags: template.tags,
+    dataLagDays: template.dataLagDays,
+    version: template.version,
+    defs,
+    uiSchema,
+    defaultWindow: defaultWindowOf(template),
+  };
+}
+
+export async function getBuilderTemplate(db: Database, templateId: string): Promise<BuilderTemplate | null> {
+  const loaded = await loadTemplateById(db, templateId);
+  return loaded ? toBuilderTemplate(loaded.template, loaded.defs) : null;
+}
+
+export interface TemplateDetail extends BuilderTemplate {
+  sqlTemplate: string;
+  isSystem: boolean;
+  reportConfig: ReportConfig | null;
+  rawReportConfig: unknown;
+  rawUiSchema: unknown;
+  updatedAt: Date | null;
+  usageCount: number;
+}
+
+export async function getTemplateDetail(db: Database, templateId: string): Promise<TemplateDetail | null> {
+  const loaded = await loadTemplateById(db, templateId);
+  if (!loaded) return null;
+  const [usage] = await db.select({ n: count() }).from(reportDefinitions).where(eq(reportDefinitions.templateId, loaded.template.id));
+  return {
+    ...toBuilderTemplate(loaded.template, loaded.defs),
+    sqlTemplate: loaded.template.sqlTemplate,
+    isSystem: loaded.template.isSystem,
+    reportConfig: readReportConfig(loaded.template.reportConfig),
+    rawReportConfig: loaded.template.reportConfig,
+    rawUiSchema: loaded.template.uiSchema,
+    updatedAt: loaded.template.updatedAt,
+    usageCount: usage?.n ?? 0,
+  };
+}
+
+export interface BuilderInstance {
+  instanceId: string;
+  instanceName: string;
+  instanceType: string;
+}
+
+/** Instances a report can be created on: active, and (for members) granted. */
+export async function listBuilderInstances(db: Database, user: SessionUser): Promise<BuilderInstance[]> {
+  const granted = exists(
+    db
+      .select({ one: sql`1` })
+      .from(userInstanceAccess)
+      .where(and(eq(userInstanceAccess.instanceId, amcInstances.id), eq(userInstanceAccess.userId, user.id))),
+  );
+  return db
+    .select({ instanceId: amcInstances.instanceId, instanceName: amcInstances.instanceName, instanceType: amcInstances.instanceType })
+    .from(amcInstances)
+    .where(user.role === "admin" ? eq(amcInstances.isActive, true) : and(eq(amcInstances.isActive, true), granted))
+    .orderBy(asc(amcInstances.instanceName), asc(amcInstances.instanceId));
+}

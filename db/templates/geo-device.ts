@@ -1,0 +1,94 @@
+import { DSP_CAMPAIGNS } from "./sandbox-defaults";
+import type { LibraryTemplate } from "./types";
+
+// T09: delivery, reach, cost and conversions by one device or geo dimension (DSP).
+export const geoDeviceBreakdown: LibraryTemplate = {
+  templateId: "geo_device_breakdown",
+  name: "Geo and Device Breakdown",
+  description:
+    "Impressions, reach, spend, purchases and sales of DSP campaigns by device type, operating system, environment, state, DMA or postal code.",
+  question: "Where and on which devices are impressions, reach, spend and conversions concentrated?",
+  category: "Delivery",
+  reportType: "geo_device",
+  dataLagDays: 14,
+  tags: ["device", "geo", "dsp", "dma"],
+  sql: `WITH stacked AS (
+  SELECT {{dimension}} AS dimension_value,
+         SUM(impressions) AS impressions, SUM(total_cost) / 100000 AS spend,
+         COUNT(DISTINCT user_id) AS reach,
+         0 AS purchases, 0 AS sales, 0 AS purchasers,
+         COUNT(DISTINCT user_id) AS users
+  FROM dsp_impressions
+  WHERE campaign_id_string IN ({{campaign_list}})
+  GROUP BY 1
+  UNION ALL
+  SELECT {{dimension}}, 0, 0, 0,
+         SUM(total_purchases), SUM(total_product_sales), COUNT(DISTINCT user_id),
+         COUNT(DISTINCT user_id)
+  FROM amazon_attributed_events_by_traffic_time
+  WHERE {{with_conversions}} AND ad_product_type IS NULL AND total_purchases > 0
+    AND campaign_id_string IN ({{campaign_list}})
+  GROUP BY 1
+)
+SELECT dimension_value,
+       SUM(impressions) AS impressions,
+       SUM(reach) AS reach,
+       SUM(spend) AS spend,
+       SUM(purchases) AS purchases,
+       SUM(sales) AS sales,
+       SUM(purchasers) AS purchasers,
+       SUM(purchasers) / NULLIF(SUM(reach), 0) AS purchase_rate,
+       SUM(spend) / NULLIF(SUM(purchases), 0) AS cost_per_purchase,
+       MAX(users) AS users_min -- lower bound of the row's distinct users (privacy threshold)
+FROM stacked
+GROUP BY 1`,
+  params: [
+    {
+      name: "dimension",
+      label: "Break down by",
+      type: "enum_select",
+      default: "device_type",
+      rules: {
+        options: [
+          { value: "device_type", label: "Device type", sql: "device_type" },
+          { value: "operating_system", label: "Operating system", sql: "operating_system" },
+          { value: "environment_type", label: "Environment (app / web)", sql: "environment_type" },
+          { value: "iso_state_province_code", label: "State", sql: "iso_state_province_code" },
+          { value: "dma_code", label: "DMA", sql: "dma_code" },
+          { value: "postal_code", label: "Postal code (100-user threshold)", sql: "postal_code" },
+        ],
+      },
+      help: "Postal codes are a HIGH-sensitivity column: rows with fewer than 100 users are dropped.",
+      group: "scope",
+    },
+    {
+      name: "campaign_list",
+      label: "DSP campaigns",
+      type: "campaign_list",
+      default: DSP_CAMPAIGNS,
+      rules: { maxItems: 100 },
+      help: "DSP campaign ids. The defaults are the sandbox's Copperleaf Kitchen DSP campaigns.",
+      group: "scope",
+    },
+    {
+      name: "with_conversions",
+      label: "With purchases",
+      type: "boolean",
+      default: true,
+      help: "Add purchases and sales attributed to the DSP traffic, by the same dimension.",
+      group: "scope",
+    },
+  ],
+  reportConfig: {
+    widgets: [
+      { type: "bar", title: "Reach by value", x: "dimension_value", y: ["reach"] },
+      { type: "pie", title: "Impression share", x: "dimension_value", y: ["impressions"] },
+      { type: "table" },
+    ],
+    privacy: { userCountColumn: "users_min", sensitivity: "low" },
+  },
+  ui: {
+    groups: [{ id: "scope", label: "What to include", fields: ["dimension", "campaign_list", "with_conversions"] }],
+    defaultWindow: { kind: "last_days", n: 30 },
+  },
+};

@@ -1,0 +1,231 @@
+import { and, count, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Database } from "../../db/client";
+import { amcInstances, queryTemplates, reportDefinitions, reportExecutions, reportSchedules } from "../../db/schema";
+import { assertInstanceAccess, type SessionUser } from "../auth/access";
+import { AppError, notFound, parseInput } from "../errors";
+import { createExecution } from "../executions/create";
+import { newReportId } from "../ids";
+import { loadTemplate } from "../templates/load";
+import { cronWarnings, describeSchedule, nextRunAfter } from "../scheduler/cron";
+import { createSchedule, resolveSpec, scheduleSpecSchema, upcomingRuns, type UpcomingRun } from "../scheduler/schedules";
+import { checkAgainst, checkBuilderInput, invalidInput, validateParametersSchema, type BuilderContext } from "./validate";
+
+/**
+ * Report definitions as users make and change them: create (with its first run, or with its
+ * schedule, in ONE transaction: pitfall 30), update, duplicate, delete. Every function takes the
+ * database or a transaction first and checks the signed-in user's access through the instance.
+ * Values, window and zone are validated by the same function as the preview (lib/reports/
+ * validate.ts), so what was previewed is what is saved and run.
+ */
+
+export const reportIdSchema = z.string().regex(/^rpt_[0-9a-z]+$/, "Not a report id.");
+const nameSchema = z.string().trim().min(1, "Give the report a name.").max(200, "At most 200 characters.");
+const descriptionSchema = z.string().trim().max(2000, "At most 2,000 characters.").optional();
+
+export const createReportSchema = validateParametersSchema.extend({
+  name: nameSchema,
+  description: descriptionSchema,
+  run: z.discriminatedUnion("kind", [
+    /** Run once now: the report and its first execution. */
+    z.strictObject({ kind: z.literal("once"), idempotencyKey: z.string().min(8).max(100).optional() }),
+    /** Save with a schedule: the report and its schedule. The schedule's zone is the report's. */
+    z.strictObject({ kind: z.literal("schedule"), schedule: z.record(z.string(), z.unknown()) }),
+  ]),
+});
+export type CreateReportInput = z.input<typeof createReportSchema>;
+
+export interface CreatedReport {
+  reportId: string;
+  executionId: string | null;
+  scheduleId: string | null;
+}
+
+/** A schedule spec from the wizard, with the report's zone (one zone for the window and the cron). */
+function withZone(schedule: Record<string, unknown>, timezone: string) {
+  return { ...schedule, timezone };
+}
+
+export async function createReport(db: Database, user: SessionUser, input: unknown, now: Date): Promise<CreatedReport> {
+  const parsed = parseInput(createReportSchema, input);
+  const { name, description, run, ...builder } = parsed;
+  const { context, result, window, timezone } = await checkBuilderInput(db, user, builder, now);
+  if (!result.valid || !result.values) throw invalidInput(result);
+  return db.transaction(async (tx) => {
+    const [report] = await tx
+      .insert(reportDefinitions)
+      .values({
+        reportId: newReportId(),
+        name,
+        description: description || null,
+        templateId: context.template.id,
+        instanceId: context.instance.id,
+        ownerId: user.id,
+        parameters: result.values!,
+        windowSpec: window,
+        timezone,
+        frequency: "once",
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    if (run.kind === "once") {
+      const { execution } = await createExecution(tx, {
+        reportUuid: report!.id,
+        triggeredBy: "manual",
+        now,
+        userId: user.id,
+        idempotencyKey: run.idempotencyKey,
+      });
+      return { reportId: report!.reportId, executionId: execution.executionId, scheduleId: null };
+    }
+    const schedule = await createSchedule(tx, user, { reportId: report!.reportId, schedule: withZone(run.schedule, timezone) }, now);
+    return { reportId: report!.reportId, executionId: null, scheduleId: schedule.scheduleId };
+  });
+}
+
+export const schedulePreviewSchema = z.strictObject({
+  templateId: z.string().trim().min(1).max(100),
+  window: z.record(z.string(), z.unknown()).optional(),
+  timezone: z.string().max(100),
+  schedule: z.record(z.string(), z.unknown()),
+});
+
+export interface NewSchedulePreview {
+  cron: string;
+  timezone: string;
+  description: string;
+  warnings: string[];
+  runs: UpcomingRun[];
+}
+
+/**
+ * The next 5 runs of a schedule for a report that does not exist yet (wizard step 4), computed
+ * exactly as previewSchedule does for a saved one: same spec resolution, same cron math, same
+ * windows per slot.
+ */
+export async function previewNewSchedule(db: Database, input: unknown, now: Date): Promise<NewSchedulePreview> {
+  const parsed = parseInput(schedulePreviewSchema, input);
+  const [template] = await db
+    .select({ dataLagDays: queryTemplates.dataLagDays })
+    .from(queryTemplates)
+    .where(eq(queryTemplates.templateId, parsed.templateId));
+  if (!template) throw notFound("Template");
+  const spec = resolveSpec(parseInput(scheduleSpecSchema, withZone(parsed.schedule, parsed.timezone)));
+  const first = nextRunAfter(spec.cron, spec.timezone, now);
+  return {
+    cron: spec.cron,
+    timezone: spec.timezone,
+    description: describeSchedule(spec.cron, spec.timezone),
+    warnings: cronWarnings(spec.cron),
+    runs: upcomingRuns({ windowSpec: parsed.window ?? null }, template.dataLagDays, first, spec.cron, spec.timezone, 5),
+  };
+}
+
+type Report = typeof reportDefinitions.$inferSelect;
+
+/** The report, if the user may see its instance; a foreign report answers like a missing one. */
+async function reportForUser(db: Database, user: SessionUser, reportId: string): Promise<Report> {
+  const [report] = await db.select().from(reportDefinitions).where(eq(reportDefinitions.reportId, reportId));
+  if (!report?.instanceId) throw notFound("Report");
+  try {
+    await assertInstanceAccess(db, user, report.instanceId);
+  } catch {
+    throw notFound("Report");
+  }
+  return report;
+}
+
+async function contextOf(db: Database, report: Report): Promise<BuilderContext> {
+  if (!report.templateId) throw new AppError("VALIDATION_ERROR", "This report has no template.");
+  const loaded = await loadTemplate(db, report.templateId);
+  if (!loaded) throw notFound("Template");
+  const [instance] = await db.select().from(amcInstances).where(eq(amcInstances.id, report.instanceId!));
+  if (!instance) throw notFound("Instance");
+  return { ...loaded, instance };
+}
+
+export const updateReportSchema = z.strictObject({
+  reportId: reportIdSchema,
+  name: nameSchema,
+  description: descriptionSchema,
+  values: z.record(z.string().max(64), z.unknown()),
+  window: z.record(z.string(), z.unknown()),
+  timezone: z.string().max(100),
+});
+
+/**
+ * Edit: name, description, parameter values, window and zone. The template and instance stay.
+ * A scheduled report keeps its schedule's zone (its runs resolve windows in it); change the zone
+ * on the schedule.
+ */
+export async function updateReport(db: Database, user: SessionUser, input: unknown, now: Date): Promise<{ reportId: string }> {
+  const parsed = parseInput(updateReportSchema, input);
+  const report = await reportForUser(db, user, parsed.reportId);
+  const context = await contextOf(db, report);
+  const { result, window, timezone } = checkAgainst(context, parsed, now);
+  if (!result.valid || !result.values) throw invalidInput(result);
+  const [schedule] = await db
+    .select({ timezone: reportSchedules.timezone })
+    .from(reportSchedules)
+    .where(and(eq(reportSchedules.reportId, report.id), eq(reportSchedules.isActive, true)));
+  if (schedule && schedule.timezone !== timezone) {
+    throw new AppError(
+      "VALIDATION_ERROR",
+      `This report runs on a schedule in ${schedule.timezone}; its dates follow the schedule's time zone. Change the zone on the schedule instead.`,
+      { timezone: [`Scheduled in ${schedule.timezone}: change the zone on the schedule.`] },
+    );
+  }
+  await db
+    .update(reportDefinitions)
+    .set({
+      name: parsed.name,
+      description: parsed.description || null,
+      parameters: result.values,
+      windowSpec: window,
+      timezone,
+      updatedAt: now,
+    })
+    .where(eq(reportDefinitions.id, report.id));
+  return { reportId: report.reportId };
+}
+
+/** Duplicate: a new report with the same template, instance, values, window and zone; no schedule, no runs. */
+export async function duplicateReport(db: Database, user: SessionUser, input: unknown, now: Date): Promise<{ reportId: string }> {
+  const { reportId } = parseInput(z.strictObject({ reportId: reportIdSchema }), input);
+  const report = await reportForUser(db, user, reportId);
+  const name = `${report.name} (copy)`.slice(0, 200);
+  const [copy] = await db
+    .insert(reportDefinitions)
+    .values({
+      reportId: newReportId(),
+      name,
+      description: report.description,
+      templateId: report.templateId,
+      instanceId: report.instanceId,
+      ownerId: user.id,
+      parameters: report.parameters,
+      windowSpec: report.windowSpec,
+      timezone: report.timezone,
+      frequency: "once",
+      isActive: true,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning({ reportId: reportDefinitions.reportId });
+  return { reportId: copy!.reportId };
+}
+
+/**
+ * Delete: the report with its executions, results, schedule and backfills (ON DELETE CASCADE,
+ * as the seed says). Returns how many runs went with it.
+ */
+export async function deleteReport(db: Database, user: SessionUser, input: unknown): Promise<{ reportId: string; deletedRuns: number }> {
+  const { reportId } = parseInput(z.strictObject({ reportId: reportIdSchema }), input);
+  const report = await reportForUser(db, user, reportId);
+  return db.transaction(async (tx) => {
+    const [runs] = await tx.select({ n: count() }).from(reportExecutions).where(eq(reportExecutions.reportId, report.id));
+    await tx.delete(reportDefinitions).where(eq(reportDefinitions.id, report.id));
+    return { reportId, deletedRuns: runs?.n ?? 0 };
+  });
+}
