@@ -87,7 +87,11 @@ test("save a report with a weekly schedule and see its next run time on the repo
   await signIn(page);
   // From the library: "Create report from this" skips step 1.
   await page.getByRole("link", { name: "Templates", exact: true }).click();
-  await page.getByTestId("template-card").filter({ hasText: "New-to-Brand Purchases" }).getByRole("link", { name: "Create report" }).click();
+  await page
+    .getByTestId("template-card")
+    .filter({ has: page.getByRole("heading", { name: "New-to-Brand Purchases", exact: true }) })
+    .getByRole("link", { name: "Create report" })
+    .click();
   await expect(page).toHaveURL(/\/reports\/new\?template=new_to_brand/);
   await expect(page.getByRole("heading", { name: "New-to-Brand Purchases" })).toBeVisible();
 
