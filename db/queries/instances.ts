@@ -3,6 +3,7 @@ import { and, asc, eq, exists, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { amcAccounts, amcInstances, reportDefinitions, userInstanceAccess, type InstanceType } from "../schema";
 import { assertAdmin, type SessionUser } from "../../lib/auth/access";
+import type { AccountView } from "../../lib/amc/accounts";
 
 // Read models for the Instances page. Account columns are listed one by one: the encrypted
 // secret columns must never be selected into anything that can reach a page.
@@ -60,15 +61,7 @@ export async function listInstancesForUser(db: Database, user: SessionUser): Pro
     .orderBy(asc(amcInstances.instanceName), asc(amcInstances.instanceId));
 }
 
-export interface AccountListRow {
-  id: string;
-  accountId: string;
-  accountName: string;
-  region: string;
-  marketplaceId: string | null;
-  status: string;
-  lastError: string | null;
-  lastCheckedAt: Date | null;
+export interface AccountListRow extends AccountView {
   instanceCount: number;
 }
 

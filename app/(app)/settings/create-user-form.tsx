@@ -2,20 +2,9 @@
 
 import { useActionState } from "react";
 import { createUserFormAction, type CreateUserFormState } from "./actions";
+import { FieldError, inputClass } from "@/app/_components/form";
 
 const INITIAL: CreateUserFormState = { values: { email: "", name: "", role: "member" } };
-
-const inputClass =
-  "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm focus:border-indigo-500 focus:outline-none aria-[invalid=true]:border-red-400";
-
-function FieldError({ id, messages }: { id: string; messages?: string[] }) {
-  if (!messages?.[0]) return null;
-  return (
-    <p id={id} className="mt-1 text-sm text-red-700">
-      {messages[0]}
-    </p>
-  );
-}
 
 export function CreateUserForm() {
   const [state, formAction, pending] = useActionState(createUserFormAction, INITIAL);

@@ -4,6 +4,7 @@ import { useId, useSyncExternalStore } from "react";
 import { valueSchema, type ParamDef } from "@/lib/params/definitions";
 import type { WindowSpec } from "@/lib/params/window";
 import type { UiSchema } from "@/lib/templates/config";
+import { inputClass } from "@/app/_components/form";
 
 /**
  * The parameter form the builder and the edit page share: one field per definition, laid out by
@@ -18,8 +19,6 @@ export type FormValues = Record<string, FormValue>;
 const LIST_TYPES = new Set(["asin_list", "campaign_list", "string_list", "campaign_filter"]);
 const NUMBER_TYPES = new Set(["number", "threshold_numeric", "percentage"]);
 
-export const inputClass =
-  "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm focus:border-indigo-500 focus:outline-none aria-[invalid=true]:border-red-400";
 
 /** The form's starting value of a definition: a stored value if given, else its default. */
 export function formValueOf(def: ParamDef, stored: unknown): FormValue {

@@ -8,12 +8,12 @@ import type { ErrorBody } from "@/lib/errors";
 import type { NewSchedulePreview } from "@/lib/reports/definitions";
 import type { ValidationResponse } from "@/lib/reports/validate";
 import { PRESET_DEFAULTS, PRESETS, WEEKDAYS } from "@/lib/scheduler/presets";
+import { inputClass } from "@/app/_components/form";
 import { createReportAction, loadTemplateAction, previewAction, schedulePreviewAction } from "./actions";
 import {
   clientError,
   errorsByField,
   initialFormValues,
-  inputClass,
   ParamFields,
   submitValues,
   TimeZoneSelect,

@@ -6,12 +6,12 @@ import type { BuilderTemplate } from "@/db/queries/templates";
 import type { ErrorBody } from "@/lib/errors";
 import type { WindowSpec } from "@/lib/params/window";
 import type { ValidationResponse } from "@/lib/reports/validate";
+import { inputClass } from "@/app/_components/form";
 import { previewAction } from "../../new/actions";
 import {
   clientError,
   errorsByField,
   initialFormValues,
-  inputClass,
   ParamFields,
   submitValues,
   TimeZoneSelect,
