@@ -57,6 +57,8 @@ export async function boot(mode: "dev" | "start"): Promise<void> {
   }
 
   env.AUTH_TRUST_HOST ??= "true";
+  // No phoning home: the app must run on machines without internet access.
+  env.NEXT_TELEMETRY_DISABLED ??= "1";
   const port = env.PORT ?? "3000";
   const nextBin = path.resolve("node_modules", "next", "dist", "bin", "next");
   const child = spawn(process.execPath, [nextBin, mode, "--port", port], {
