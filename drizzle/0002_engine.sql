@@ -53,8 +53,10 @@ CREATE INDEX "idx_execution_results_report_window" ON "execution_results" USING 
 CREATE INDEX "idx_report_definitions_last_status" ON "report_definitions" USING btree ("last_status");--> statement-breakpoint
 CREATE INDEX "idx_report_definitions_state" ON "report_definitions" USING btree ("schedule_paused","is_active");--> statement-breakpoint
 CREATE INDEX "idx_report_definitions_frequency" ON "report_definitions" USING btree ("frequency");--> statement-breakpoint
+CREATE INDEX "idx_report_definitions_dashboard" ON "report_definitions" USING btree ("dashboard_id") WHERE dashboard_id IS NOT NULL;--> statement-breakpoint
 CREATE INDEX "idx_report_executions_pending_queue" ON "report_executions" USING btree ("instance_id","created_at") WHERE status = 'pending';--> statement-breakpoint
 CREATE INDEX "idx_report_executions_running_poll" ON "report_executions" USING btree ("next_attempt_at") WHERE status = 'running';--> statement-breakpoint
+CREATE INDEX "idx_report_executions_collection_window" ON "report_executions" USING btree ("collection_id","time_window_start","created_at" DESC NULLS LAST) WHERE collection_id IS NOT NULL;--> statement-breakpoint
 CREATE INDEX "idx_report_executions_schedule_outcome_pending" ON "report_executions" USING btree ("completed_at") WHERE schedule_id IS NOT NULL AND schedule_outcome_recorded_at IS NULL AND status IN ('completed', 'failed', 'cancelled');--> statement-breakpoint
 CREATE INDEX "idx_report_executions_running_instance" ON "report_executions" USING btree ("instance_id") WHERE status = 'running';--> statement-breakpoint
 CREATE UNIQUE INDEX "uq_report_executions_idempotency" ON "report_executions" USING btree ("report_id","idempotency_key") WHERE idempotency_key IS NOT NULL;

@@ -1,4 +1,5 @@
 import { benchServer, formatTable, writeResult, type Benchmark } from "./bench/harness";
+import { dashboardBenchmark } from "./bench/dashboard";
 import { ingestBenchmark } from "./bench/ingest";
 import { overviewBenchmark } from "./bench/overview";
 import { schedulerBenchmark } from "./bench/scheduler";
@@ -9,7 +10,7 @@ import { schedulerBenchmark } from "./bench/scheduler";
  * that db/queries' `import "server-only"` resolves to its no-op and the benchmarks measure the
  * very functions the pages call.
  */
-const BENCHMARKS: Benchmark[] = [overviewBenchmark, ingestBenchmark, schedulerBenchmark];
+const BENCHMARKS: Benchmark[] = [overviewBenchmark, ingestBenchmark, schedulerBenchmark, dashboardBenchmark];
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 

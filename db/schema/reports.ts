@@ -108,6 +108,8 @@ export const reportDefinitions = pgTable(
     index("idx_report_definitions_last_status").on(t.lastStatus),
     index("idx_report_definitions_state").on(t.schedulePaused, t.isActive),
     index("idx_report_definitions_frequency").on(t.frequency),
+    // Dashboards find their report by this (list and pages join on it).
+    index("idx_report_definitions_dashboard").on(t.dashboardId).where(sql`dashboard_id IS NOT NULL`),
     index("idx_report_definitions_execution_count").on(
       t.executionCount.desc().nullsLast(),
       t.id.desc(),
@@ -271,6 +273,10 @@ export const reportExecutions = pgTable(
     index("idx_report_executions_running_poll")
       .on(t.nextAttemptAt)
       .where(sql`status = 'running'`),
+    // A backfill's segments by window, newest execution first (progress, retry, dashboards).
+    index("idx_report_executions_collection_window")
+      .on(t.collectionId, t.timeWindowStart, t.createdAt.desc())
+      .where(sql`collection_id IS NOT NULL`),
     // Finished scheduled runs whose outcome the scheduler has not counted yet.
     index("idx_report_executions_schedule_outcome_pending")
       .on(t.completedAt)

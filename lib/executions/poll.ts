@@ -4,6 +4,7 @@ import { AmcError, type AmcGateway } from "../amc/gateway";
 import { addMs, logOf, settingsOf, type EngineDeps, type InstanceRef } from "./deps";
 import { explainFailure } from "./explain";
 import { copyResultRows } from "./ingest";
+import { onExecutionCompleted } from "../dashboards/create";
 import { pollDelayMs, submitBackoffMs } from "./settings";
 
 export interface PollSummary {
@@ -161,6 +162,10 @@ async function ingest(
       return result;
     });
     logOf(deps).info("completed", { executionId: row.executionId, rows: stored.rowCount });
+    // The report's dashboard appears with its first result; a failure here must not undo the run.
+    await onExecutionCompleted(db, row.id).catch((e: unknown) =>
+      logOf(deps).warn("dashboard not created", { executionId: row.executionId, error: e instanceof Error ? e.message : String(e) }),
+    );
     return "completed";
   } catch (e) {
     if (e instanceof LeaseLost) return "ingestRetried";

@@ -4,6 +4,11 @@ import type { InstanceType } from "../../db/schema";
 export interface EngineSettings {
   /** AMC runs at most 10 executions at once per instance; more answer 429. */
   maxRunningPerInstance: number;
+  /**
+   * One backfill uses at most this share of an instance's slots, so a long backfill never holds
+   * every slot while scheduled and manual runs (claimed first anyway) wait for one to free up.
+   */
+  backfillSlotShare: number;
   /** How many pending runs one pass submits at most (a tick has a time budget). */
   submitBatch: number;
   /** Submit attempts for transient causes (5xx, network) before the run fails. 429s don't count. */
@@ -33,6 +38,7 @@ export interface EngineSettings {
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   maxRunningPerInstance: 10,
+  backfillSlotShare: 0.5,
   submitBatch: 50,
   maxSubmitAttempts: 3,
   submitBackoffMs: [10_000, 20_000, 40_000],

@@ -20,6 +20,30 @@ const due = (now: Date) =>
     or(isNull(reportExecutions.nextAttemptAt), lte(reportExecutions.nextAttemptAt, now)),
   );
 
+/** At most `backfillSlotShare` of an instance's slots for one backfill (product.md §3.6). */
+export function backfillCap(deps: EngineDeps): number {
+  const settings = settingsOf(deps);
+  return Math.max(1, Math.floor(settings.maxRunningPerInstance * settings.backfillSlotShare));
+}
+
+/**
+ * Runs that are not backfill segments, and the segments of each backfill (oldest created
+ * first) that fit under its cap once its running segments are counted.
+ */
+function fairShare(instanceId: string, now: Date, cap: number) {
+  return sql`(${reportExecutions.collectionId} IS NULL OR ${reportExecutions.id} IN (
+    SELECT r.id FROM (
+      SELECT e.id, e.collection_id,
+             row_number() OVER (PARTITION BY e.collection_id ORDER BY e.created_at, e.id) AS rn
+        FROM report_executions e
+       WHERE e.instance_id = ${instanceId} AND e.status = 'pending' AND e.collection_id IS NOT NULL
+         AND (e.next_attempt_at IS NULL OR e.next_attempt_at <= ${now.toISOString()}::timestamptz)
+    ) r
+    WHERE r.rn + (SELECT count(*) FROM report_executions x
+                   WHERE x.instance_id = ${instanceId} AND x.status = 'running'
+                     AND x.collection_id = r.collection_id) <= ${cap}))`;
+}
+
 /**
  * Submit phase. Per instance, under a row lock on the instance (so concurrent servers agree on
  * the count of free slots), claim at most `maxRunningPerInstance − running` due pending runs by
@@ -65,7 +89,7 @@ export async function submitPending(deps: EngineDeps): Promise<SubmitSummary> {
       const next = tx
         .select({ id: reportExecutions.id })
         .from(reportExecutions)
-        .where(and(eq(reportExecutions.instanceId, instanceId), due(now)))
+        .where(and(eq(reportExecutions.instanceId, instanceId), due(now), fairShare(instanceId, now, backfillCap(deps))))
         // Manual and scheduled runs before backfill segments; oldest first.
         .orderBy(
           sql`CASE WHEN ${reportExecutions.triggeredBy} = 'backfill' THEN 1 ELSE 0 END`,

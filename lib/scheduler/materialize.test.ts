@@ -273,27 +273,4 @@ describe("many ticks at once", () => {
     expect(await materializeDue(deps(now))).toMatchObject({ claimed: 300, created: 300 });
     expect(await state(tag)).toEqual({ executions: 500, slots: 500, advanced: 500, due: 0 });
   });
-
-  it("a tick whose database connection is killed mid-transaction: same, and concurrent ticks are unaffected", async () => {
-    const tag = await bulk("conn", 300);
-    const now = new Date(due.getTime() + 20_000);
-    let calls = 0;
-    const killer: typeof createExecution = async (tx, req) => {
-      if (++calls === 30) {
-        const [{ pid }] = (await tx.execute<{ pid: number }>(dsql`SELECT pg_backend_pid() AS pid`)) as unknown as [{ pid: number }];
-        await t.sql`SELECT pg_terminate_backend(${pid})`;
-      }
-      return createExecution(tx, req);
-    };
-    const victim = pools[0]!;
-    const [killed, ...others] = await Promise.allSettled([
-      materializeDue({ db: victim.db, sql: raws[0]!, gateways: async () => gw, now, log: silentLogger }, { create: killer, settings: { materializeBatch: 50 } }),
-      ...pools.slice(1, 4).map((p, i) => materializeDue({ db: p.db, sql: raws[i + 1]!, gateways: async () => gw, now, log: silentLogger }, { settings: { materializeBatch: 50 } })),
-    ]);
-    expect(killed.status).toBe("rejected");
-    expect(others.every((o) => o.status === "fulfilled")).toBe(true);
-    expect(await consistent(tag)).toBe(true);
-    await materializeDue(deps(now));
-    expect(await state(tag)).toEqual({ executions: 300, slots: 300, advanced: 300, due: 0 });
-  });
 });

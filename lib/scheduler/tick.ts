@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { reportSchedules } from "../../db/schema";
 import { logOf, type EngineDeps } from "../executions/deps";
 import { runEnginePass, type PassSummary } from "../executions/pass";
+import { refreshBackfills } from "../backfill/refresh";
 import { materializeDue, type CreateFn, type MaterializeSummary } from "./materialize";
 import { recordOutcomes, type OutcomeSummary } from "./outcomes";
 import { schedulerSettings, type SchedulerSettings } from "./settings";
@@ -85,6 +86,7 @@ export async function runTick(deps: EngineDeps, options: TickOptions = {}): Prom
   if (performance.now() < end) {
     try {
       summary.engine = await runEnginePass(deps);
+      await refreshBackfills(deps);
     } catch (e) {
       fail("engine", e);
     }

@@ -13,6 +13,7 @@ import { windowSpecSchema } from "@/lib/params/window";
 import { AutoRefresh, CancelRunButton, RunNowButton } from "./run-controls";
 import { DefinitionActions } from "./edit/definition-actions";
 import { ScheduleSection } from "./schedule-card";
+import { BackfillSection } from "./backfill-section";
 
 export const metadata: Metadata = { title: "Report" };
 
@@ -55,6 +56,7 @@ export default async function ReportPage({
           {report.description && <p className="mt-2 max-w-2xl text-sm text-slate-700">{report.description}</p>}
         </div>
         <div className="flex flex-wrap items-start gap-3">
+          <Link href={`/dashboards/report/${report.reportId}`} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100">Dashboard</Link>
           <DefinitionActions reportId={report.reportId} name={report.name} runCount={runs.total} />
           <RunNowButton reportId={report.reportId} />
         </div>
@@ -94,6 +96,7 @@ export default async function ReportPage({
       </section>
 
       <ScheduleSection reportId={report.reportId} report={report} schedule={data.schedule} lagDays={data.dataLagDays ?? 14} />
+      <BackfillSection reportId={report.reportId} reportUuid={report.id} />
 
       <section aria-labelledby="runs" className="space-y-3">
         <div className="flex items-baseline justify-between">

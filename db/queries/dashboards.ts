@@ -1,0 +1,147 @@
+import "server-only";
+import { and, asc, eq, sql, type SQL } from "drizzle-orm";
+import type { Database } from "../client";
+import { amcInstances, dashboardWidgets, dashboards, reportDefinitions } from "../schema";
+import { canAccessInstance, instanceScope, type SessionUser } from "../../lib/auth/access";
+
+/**
+ * Read models for the dashboards pages. A dashboard is visible when the viewer may see its
+ * instance (admins: all; a dashboard without an instance: admins only). Lookups answer null for
+ * "missing" and "not yours" alike, so a foreign id reveals nothing.
+ */
+export async function getDashboardForUser(db: Database, user: SessionUser, dashboardId: string) {
+  const [row] = await db
+    .select({
+      dashboard: dashboards,
+      reportUuid: reportDefinitions.id,
+      reportId: reportDefinitions.reportId,
+      reportName: reportDefinitions.name,
+      reportTimezone: reportDefinitions.timezone,
+      instanceName: amcInstances.instanceName,
+      amcInstanceId: amcInstances.instanceId,
+      isFavorite: sql<boolean>`EXISTS (SELECT 1 FROM dashboard_favorites df WHERE df.dashboard_id = ${dashboards.id} AND df.user_id = ${user.id})`,
+    })
+    .from(dashboards)
+    .leftJoin(reportDefinitions, eq(reportDefinitions.dashboardId, dashboards.id))
+    .leftJoin(amcInstances, eq(amcInstances.id, dashboards.instanceId))
+    .where(eq(dashboards.dashboardId, dashboardId))
+    .limit(1);
+  if (!row) return null;
+  if (!(await canSeeInstance(db, user, row.dashboard.instanceId))) return null;
+  return row;
+}
+export type DashboardView = NonNullable<Awaited<ReturnType<typeof getDashboardForUser>>>;
+
+async function canSeeInstance(db: Database, user: SessionUser, instanceUuid: string | null) {
+  if (user.role === "admin") return true;
+  return instanceUuid !== null && (await canAccessInstance(db, user, instanceUuid));
+}
+
+/** The dashboard's uuid if the viewer may see it (for actions and API routes), else null. */
+export async function visibleDashboardUuid(db: Database, user: SessionUser, dashboardId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ id: dashboards.id, instanceId: dashboards.instanceId })
+    .from(dashboards)
+    .where(eq(dashboards.dashboardId, dashboardId));
+  if (!row || !(await canSeeInstance(db, user, row.instanceId))) return null;
+  return row.id;
+}
+
+export async function listWidgets(db: Database, dashboardUuid: string) {
+  return db
+    .select()
+    .from(dashboardWidgets)
+    .where(eq(dashboardWidgets.dashboardId, dashboardUuid))
+    .orderBy(asc(dashboardWidgets.position), asc(dashboardWidgets.createdAt));
+}
+
+export const DASHBOARDS_LIMIT = 200;
+
+export interface DashboardListItem {
+  dashboardId: string;
+  name: string;
+  reportId: string | null;
+  reportName: string | null;
+  instanceName: string | null;
+  amcInstanceId: string | null;
+  dataStart: Date | null;
+  dataEnd: Date | null;
+  lastUpdated: Date | null;
+  isFavorite: boolean;
+}
+
+/** The viewer's dashboards: favorites first, then by name; optional instance / report filter. */
+export async function listDashboards(
+  db: Database,
+  user: SessionUser,
+  filter: { instanceId?: string | null; reportId?: string | null } = {},
+): Promise<DashboardListItem[]> {
+  const scope = await instanceScope(db, user);
+  const where: SQL[] = [];
+  if (scope.kind === "some") {
+    if (scope.instanceIds.length === 0) return [];
+    where.push(sql`d.instance_id IN (${sql.join(scope.instanceIds.map((i) => sql`${i}::uuid`), sql`, `)})`);
+  }
+  if (filter.instanceId) where.push(sql`ai.instance_id = ${filter.instanceId}`);
+  if (filter.reportId) where.push(sql`rd.report_id = ${filter.reportId}`);
+  const rows = await db.execute<{
+    dashboard_id: string;
+    name: string;
+    report_id: string | null;
+    report_name: string | null;
+    instance_name: string | null;
+    amc_instance_id: string | null;
+    data_start: string | null;
+    data_end: string | null;
+    last_updated: string | null;
+    is_favorite: boolean;
+  }>(sql`
+    SELECT d.dashboard_id, d.name, rd.report_id, rd.name AS report_name, ai.instance_name, ai.instance_id AS amc_instance_id,
+           stats.data_start, stats.data_end, GREATEST(stats.last_completed, d.updated_at) AS last_updated,
+           EXISTS (SELECT 1 FROM dashboard_favorites df WHERE df.dashboard_id = d.id AND df.user_id = ${user.id}) AS is_favorite
+    FROM dashboards d
+    LEFT JOIN report_definitions rd ON rd.dashboard_id = d.id
+    LEFT JOIN amc_instances ai ON ai.id = d.instance_id
+    LEFT JOIN LATERAL (
+      SELECT min(er.window_start) AS data_start, max(er.window_end) AS data_end, max(er.created_at) AS last_completed
+      FROM execution_results er WHERE er.report_id = rd.id
+    ) stats ON TRUE
+    ${where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``}
+    ORDER BY is_favorite DESC, d.name, d.id
+    LIMIT ${DASHBOARDS_LIMIT}`);
+  const date = (v: string | null) => (v ? new Date(v) : null);
+  return rows.map((r) => ({
+    dashboardId: r.dashboard_id,
+    name: r.name,
+    reportId: r.report_id,
+    reportName: r.report_name,
+    instanceName: r.instance_name,
+    amcInstanceId: r.amc_instance_id,
+    dataStart: date(r.data_start),
+    dataEnd: date(r.data_end),
+    lastUpdated: date(r.last_updated),
+    isFavorite: r.is_favorite,
+  }));
+}
+
+/** The viewer's instances that have dashboards, for the list's filter. */
+export async function dashboardInstances(db: Database, user: SessionUser) {
+  const scope = await instanceScope(db, user);
+  const rows = await db
+    .selectDistinct({ instanceId: amcInstances.instanceId, instanceName: amcInstances.instanceName, id: amcInstances.id })
+    .from(dashboards)
+    .innerJoin(amcInstances, eq(amcInstances.id, dashboards.instanceId))
+    .where(and(sql`TRUE`))
+    .orderBy(amcInstances.instanceName);
+  return scope.kind === "all" ? rows : rows.filter((r) => scope.instanceIds.includes(r.id));
+}
+
+/** The report (by human id) the viewer may see, with its dashboard, for the "Dashboard" entry. */
+export async function reportForDashboard(db: Database, user: SessionUser, reportId: string) {
+  const [row] = await db
+    .select({ id: reportDefinitions.id, instanceId: reportDefinitions.instanceId, dashboardId: reportDefinitions.dashboardId })
+    .from(reportDefinitions)
+    .where(eq(reportDefinitions.reportId, reportId));
+  if (!row || !(await canSeeInstance(db, user, row.instanceId))) return null;
+  return row;
+}
