@@ -35,4 +35,11 @@ test("a 90-day weekly backfill of a sandbox report: plan, start, segments comple
   await expect(progress.getByRole("button", { name: "Cancel backfill" })).toHaveCount(0);
   // Finished: the form is back.
   await expect(section.getByRole("button", { name: "Preview backfill" })).toBeVisible();
+
+  // The report's dashboard combines every segment: one window each (the newest run per window
+  // wins), drawn as a chart.
+  await page.getByRole("link", { name: "Dashboard", exact: true }).click();
+  await expect(page).toHaveURL(/\/dashboards\/dash_[0-9a-z]+$/);
+  expect(await page.getByTestId("window-strip").locator("li").count()).toBeGreaterThanOrEqual(13);
+  await expect(page.locator('[data-testid="widget"][data-widget-type="line"]').first().locator("svg")).toBeVisible();
 });
