@@ -3,6 +3,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { withDatabase } from "../db/embedded";
 import { boot } from "../scripts/boot";
+import { planSegments } from "../lib/backfill/plan";
 
 // The app as production runs it (`next start` on the build made by `npm run test:e2e`), on a
 // database made fresh for this run: on TEST_DATABASE_URL's server if given, else embedded.
@@ -29,4 +30,7 @@ process.env.SANDBOX_SIZE ??= "ci";
 // The engine runs inside this server, as on a single-node deployment.
 process.env.ENGINE_TICKER ??= "1";
 process.env.ENGINE_TICK_MS ??= "1000";
+// One backfill segment fails once so the suite can retry it: the oldest window of a 90-day weekly
+// backfill of rpt_demo000004 (UTC, 14-day lag), a window no other spec runs.
+process.env.SANDBOX_FAIL_ONCE_WINDOW_START ??= planSegments({ lookbackDays: 90, segmentType: "weekly", zone: "UTC", lagDays: 14 }).start;
 await boot("start");

@@ -13,7 +13,8 @@ let resolver: GatewayResolver | undefined;
 export function appEngineDeps(now: Date): EngineDeps {
   const db = getDb();
   resolver ??= createGatewayResolver(db, {
-    sandbox: () => createSandboxGateway(db, { now: () => new Date() }),
+    sandbox: () =>
+      createSandboxGateway(db, { now: () => new Date(), failOnceWindowStart: process.env.SANDBOX_FAIL_ONCE_WINDOW_START }),
   });
   return { db, sql: getSql(), gateways: resolver, now };
 }

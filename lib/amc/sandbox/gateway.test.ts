@@ -187,3 +187,23 @@ describe("sandbox gateway: cancel", () => {
     expect(await gateway.status(instanceId, id)).toEqual({ status: "cancelled", amcStatus: "CANCELLED" });
   });
 });
+
+describe("sandbox gateway: fault injection for retry tests", () => {
+  it("fails the first run of the chosen window once, as an outage would; the next run succeeds", async () => {
+    const faulty = createSandboxGateway(db, { now: () => clock, runDelayMs: 2_000, failOnceWindowStart: "2025-03-08" });
+    const week: AmcTimeWindow = { start: "2025-03-08T00:00:00", end: "2025-03-15T00:00:00", timeZone: "UTC" };
+    const other: AmcTimeWindow = { start: "2025-03-15T00:00:00", end: "2025-03-22T00:00:00", timeZone: "UTC" };
+    const run = async (w: AmcTimeWindow) => {
+      const { amcExecutionId } = await faulty.submit({ instanceId, sql: CATALOG_QUERIES.T01, timeWindow: w });
+      tick(2_000);
+      await faulty.status(instanceId, amcExecutionId);
+      await faulty.whenIdle();
+      return faulty.status(instanceId, amcExecutionId);
+    };
+    const first = await run(week);
+    expect(first).toMatchObject({ status: "failed", amcStatus: "FAILED" });
+    expect(first.reason).toContain("Simulated AMC outage");
+    expect((await run(other)).status).toBe("completed");
+    expect((await run(week)).status).toBe("completed");
+  });
+});

@@ -55,6 +55,12 @@ export interface SandboxGatewayOptions {
   /** Developer switch like Amazon's disableAggregationControls: no threshold filtering. */
   disableAggregationControls?: boolean;
   maxResultRows?: number;
+  /**
+   * Fault injection for end-to-end tests of "Retry failed segments": the first run of a window
+   * starting on this local date (`YYYY-MM-DD`) fails once, as an AMC outage would; later runs
+   * of the same window succeed. Set from SANDBOX_FAIL_ONCE_WINDOW_START; never on by default.
+   */
+  failOnceWindowStart?: string;
   /** Background run failures that could not be recorded on the execution (for logs). */
   onError?: (error: unknown) => void;
 }
@@ -87,6 +93,7 @@ interface ClaimedRow extends Record<string, unknown> {
 }
 
 const TERMINAL = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
+const INJECTED_FAILURE = "Simulated AMC outage (SANDBOX_FAIL_ONCE_WINDOW_START)";
 /** First key of the advisory lock a runner holds, so cancel() can find its backend. */
 const RUN_LOCK_CLASS = 0x414d4352; // "AMCR"
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
@@ -152,6 +159,12 @@ export function createSandboxGateway(db: Database, options: SandboxGatewayOption
         end: row.time_window_end,
         timeZone: row.time_window_time_zone,
       };
+      if (options.failOnceWindowStart && window.start.slice(0, 10) === options.failOnceWindowStart) {
+        const [injected] = await tx.execute(sql`
+          SELECT 1 FROM amc_sandbox.executions
+          WHERE time_window_start = ${row.time_window_start} AND reason LIKE ${`${INJECTED_FAILURE}%`} LIMIT 1`);
+        if (!injected) return finish("FAILED", { reason: `${INJECTED_FAILURE} for the window starting ${options.failOnceWindowStart}.` });
+      }
       try {
         const result = await runSandboxQuery(tx, row.translated_sql, {
           window,
