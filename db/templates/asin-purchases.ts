@@ -1,5 +1,5 @@
 import { ALL_CAMPAIGNS, BRAND_A_ASINS } from "./sandbox-defaults";
-import type { LibraryTemplate } from "./types";
+import { campaignListParam, type LibraryTemplate } from "./types";
 
 // T10: which ASINs were bought after ads, how much was halo, how much new to brand.
 export const asinPurchases: LibraryTemplate = {
@@ -58,15 +58,7 @@ WHERE sales_rank <= {{top_n}}`,
       default: false,
       group: "products",
     },
-    {
-      name: "campaign_list",
-      label: "Campaigns",
-      type: "campaign_list",
-      default: ALL_CAMPAIGNS,
-      rules: { maxItems: 100 },
-      help: "campaign_id_string values of the campaigns credited with the purchases.",
-      group: "scope",
-    },
+    campaignListParam({ default: ALL_CAMPAIGNS, help: "campaign_id_string values of the campaigns credited with the purchases." }),
     {
       name: "ad_product",
       label: "Ad product",

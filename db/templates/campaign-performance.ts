@@ -1,5 +1,5 @@
 import { ALL_CAMPAIGNS } from "./sandbox-defaults";
-import type { LibraryTemplate } from "./types";
+import { campaignListParam, type LibraryTemplate } from "./types";
 
 // T01 (amc-data-model.md §3): DSP and sponsored ads side by side, per campaign per day.
 export const campaignPerformanceRoas: LibraryTemplate = {
@@ -57,15 +57,7 @@ SELECT day, channel, campaign_id_string, campaign,
 FROM stacked
 GROUP BY 1, 2, 3, 4`,
   params: [
-    {
-      name: "campaign_list",
-      label: "Campaigns",
-      type: "campaign_list",
-      default: ALL_CAMPAIGNS,
-      rules: { maxItems: 100 },
-      help: "campaign_id_string values (the console ids), comma or newline separated. The defaults are the sandbox's Copperleaf Kitchen campaigns.",
-      group: "scope",
-    },
+    campaignListParam({ default: ALL_CAMPAIGNS, help: "campaign_id_string values (the console ids), comma or newline separated. The defaults are the sandbox's Copperleaf Kitchen campaigns." }),
     {
       name: "channel",
       label: "Channel",

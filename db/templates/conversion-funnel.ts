@@ -1,5 +1,5 @@
 import { ALL_CAMPAIGNS } from "./sandbox-defaults";
-import type { LibraryTemplate } from "./types";
+import { campaignListParam, type LibraryTemplate } from "./types";
 
 // T02: reached users → detail page view → add to cart → purchase, per campaign.
 export const conversionFunnel: LibraryTemplate = {
@@ -63,15 +63,7 @@ SELECT r.campaign_id_string, r.campaign, r.reached_users,
 FROM reach r
 LEFT JOIN funnel f ON f.campaign_id_string = r.campaign_id_string`,
   params: [
-    {
-      name: "campaign_list",
-      label: "Campaigns",
-      type: "campaign_list",
-      default: ALL_CAMPAIGNS,
-      rules: { maxItems: 100 },
-      help: "campaign_id_string values, comma or newline separated. The defaults are the sandbox's Copperleaf Kitchen campaigns.",
-      group: "scope",
-    },
+    campaignListParam({ default: ALL_CAMPAIGNS }),
     {
       name: "ad_product",
       label: "Ad product",

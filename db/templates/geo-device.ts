@@ -1,5 +1,5 @@
 import { DSP_CAMPAIGNS } from "./sandbox-defaults";
-import type { LibraryTemplate } from "./types";
+import { campaignListParam, type LibraryTemplate } from "./types";
 
 // T09: delivery, reach, cost and conversions by one device or geo dimension (DSP).
 export const geoDeviceBreakdown: LibraryTemplate = {
@@ -61,15 +61,7 @@ GROUP BY 1`,
       help: "Postal codes are a HIGH-sensitivity column: rows with fewer than 100 users are dropped.",
       group: "scope",
     },
-    {
-      name: "campaign_list",
-      label: "DSP campaigns",
-      type: "campaign_list",
-      default: DSP_CAMPAIGNS,
-      rules: { maxItems: 100 },
-      help: "DSP campaign ids. The defaults are the sandbox's Copperleaf Kitchen DSP campaigns.",
-      group: "scope",
-    },
+    campaignListParam({ label: "DSP campaigns", default: DSP_CAMPAIGNS, help: "DSP campaign ids. The defaults are the sandbox's Copperleaf Kitchen DSP campaigns." }),
     {
       name: "with_conversions",
       label: "With purchases",

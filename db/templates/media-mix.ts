@@ -1,5 +1,5 @@
 import { ALL_CAMPAIGNS } from "./sandbox-defaults";
-import type { LibraryTemplate } from "./types";
+import { campaignListParam, type LibraryTemplate } from "./types";
 
 // T11: users by the combination of ad products that reached them.
 export const mediaMixReach: LibraryTemplate = {
@@ -51,15 +51,7 @@ FROM per_user p
 LEFT JOIN buyers b ON b.user_id = p.user_id
 GROUP BY 1`,
   params: [
-    {
-      name: "campaign_list",
-      label: "Campaigns",
-      type: "campaign_list",
-      default: ALL_CAMPAIGNS,
-      rules: { maxItems: 100 },
-      help: "campaign_id_string values, comma or newline separated. The defaults are the sandbox's Copperleaf Kitchen campaigns.",
-      group: "scope",
-    },
+    campaignListParam({ default: ALL_CAMPAIGNS }),
     {
       name: "channels",
       label: "Channels",

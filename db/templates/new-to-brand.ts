@@ -1,5 +1,5 @@
 import { ALL_CAMPAIGNS } from "./sandbox-defaults";
-import type { LibraryTemplate } from "./types";
+import { campaignListParam, type LibraryTemplate } from "./types";
 
 // T04: the share of attributed purchases, sales and purchasers that are new to the brand.
 export const newToBrand: LibraryTemplate = {
@@ -37,15 +37,7 @@ SELECT group_value,
 FROM per_user
 GROUP BY 1`,
   params: [
-    {
-      name: "campaign_list",
-      label: "Campaigns",
-      type: "campaign_list",
-      default: ALL_CAMPAIGNS,
-      rules: { maxItems: 100 },
-      help: "campaign_id_string values, comma or newline separated. The defaults are the sandbox's Copperleaf Kitchen campaigns.",
-      group: "scope",
-    },
+    campaignListParam({ default: ALL_CAMPAIGNS }),
     {
       name: "group_by",
       label: "One row per",

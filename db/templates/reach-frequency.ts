@@ -1,5 +1,5 @@
 import { DSP_CAMPAIGNS } from "./sandbox-defaults";
-import type { LibraryTemplate } from "./types";
+import { campaignListParam, type LibraryTemplate } from "./types";
 
 // T03: users by number of impressions seen, with the purchase rate of each bucket.
 export const reachFrequency: LibraryTemplate = {
@@ -46,15 +46,7 @@ FROM per_user p
 LEFT JOIN buyers b ON b.user_id = p.user_id
 GROUP BY 1`,
   params: [
-    {
-      name: "campaign_list",
-      label: "Campaigns",
-      type: "campaign_list",
-      default: DSP_CAMPAIGNS,
-      rules: { maxItems: 100 },
-      help: "campaign_id_string values, comma or newline separated. The defaults are the sandbox's Copperleaf Kitchen DSP campaigns.",
-      group: "scope",
-    },
+    campaignListParam({ default: DSP_CAMPAIGNS, help: "campaign_id_string values, comma or newline separated. The defaults are the sandbox's Copperleaf Kitchen DSP campaigns." }),
     {
       name: "max_frequency",
       label: "Highest frequency bucket",

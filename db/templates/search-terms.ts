@@ -1,5 +1,5 @@
 import { SP_CAMPAIGNS } from "./sandbox-defaults";
-import type { LibraryTemplate } from "./types";
+import { campaignListParam, type LibraryTemplate } from "./types";
 
 // Beyond the 11 of amc-data-model.md §3: search-term performance of sponsored ads.
 export const searchTermPerformance: LibraryTemplate = {
@@ -39,15 +39,7 @@ FROM traffic
 GROUP BY 1, 2
 HAVING SUM(clicks) >= {{min_clicks}}`,
   params: [
-    {
-      name: "campaign_list",
-      label: "Sponsored ads campaigns",
-      type: "campaign_list",
-      default: SP_CAMPAIGNS,
-      rules: { maxItems: 100 },
-      help: "campaign_id_string values (console ids). The defaults are the sandbox's Copperleaf Kitchen Sponsored Products campaigns.",
-      group: "scope",
-    },
+    campaignListParam({ label: "Sponsored ads campaigns", default: SP_CAMPAIGNS, help: "campaign_id_string values (console ids). The defaults are the sandbox's Copperleaf Kitchen Sponsored Products campaigns." }),
     {
       name: "all_terms",
       label: "All search terms",

@@ -1,5 +1,5 @@
 import { ALL_CAMPAIGNS } from "./sandbox-defaults";
-import type { LibraryTemplate } from "./types";
+import { campaignListParam, type LibraryTemplate } from "./types";
 
 // T06: how long after the credited ad the conversion happens, by channel. The lag is computed
 // from the LOW date/hour columns, not the MEDIUM timestamps, so rows need 2 users, not 100.
@@ -32,15 +32,7 @@ SELECT channel, lag,
 FROM lagged
 GROUP BY 1, 2`,
   params: [
-    {
-      name: "campaign_list",
-      label: "Campaigns",
-      type: "campaign_list",
-      default: ALL_CAMPAIGNS,
-      rules: { maxItems: 100 },
-      help: "campaign_id_string values, comma or newline separated. The defaults are the sandbox's Copperleaf Kitchen campaigns.",
-      group: "scope",
-    },
+    campaignListParam({ default: ALL_CAMPAIGNS }),
     {
       name: "conversion_subtype",
       label: "Conversion",

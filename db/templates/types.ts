@@ -1,5 +1,5 @@
 import type { ParameterType } from "../schema";
-import type { ValidationRules } from "../../lib/params/definitions";
+import { PARAM_LIMITS, type ValidationRules } from "../../lib/params/definitions";
 import type { WindowSpec } from "../../lib/params/window";
 import type { ReportConfig, UiGroup, UiSchema } from "../../lib/templates/config";
 import type { SeedTemplate } from "../seed-templates";
@@ -63,5 +63,22 @@ export function toSeed(t: LibraryTemplate): SeedTemplate {
       uiConfig: { ...(p.help ? { help: p.help } : {}), ...(p.placeholder ? { placeholder: p.placeholder } : {}) },
       groupName: p.group ?? null,
     })),
+  };
+}
+
+/**
+ * The campaign list most templates filter on: `IN ({{campaign_list}})` over campaign_id_string,
+ * at most AMC's 100 ids, defaulting to the sandbox's brand A campaigns. Templates override the
+ * label, default or help where theirs differ.
+ */
+export function campaignListParam(overrides: Partial<LibraryParam> & { default: string[] }): LibraryParam {
+  return {
+    name: "campaign_list",
+    label: "Campaigns",
+    type: "campaign_list",
+    rules: { maxItems: PARAM_LIMITS.campaignIds },
+    help: "campaign_id_string values, comma or newline separated. The defaults are the sandbox's Copperleaf Kitchen campaigns.",
+    group: "scope",
+    ...overrides,
   };
 }
