@@ -1,4 +1,5 @@
 import type { ExecutionStatus, InstanceType } from "../../db/schema";
+import { localDateTime } from "../params/zoned";
 
 /**
  * The one way the engine talks to AMC. Two implementations: live (Amazon Ads API over fetch)
@@ -113,29 +114,6 @@ export function toExecutionStatus(amcStatus: string): ExecutionStatus {
 }
 
 /** `Date` → AMC's local `YYYY-MM-DDTHH:MM:SS` in `timeZone` (no Z, no offset, no millis). */
-// Building a DateTimeFormat costs far more than using one; the scheduler formats thousands of
-// windows per tick in a handful of zones.
-const localFormats = new Map<string, Intl.DateTimeFormat>();
-function localFormat(timeZone: string): Intl.DateTimeFormat {
-  let f = localFormats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-CA", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hourCycle: "h23",
-    });
-    localFormats.set(timeZone, f);
-  }
-  return f;
-}
-
 export function formatAmcLocalTime(instant: Date, timeZone: string): string {
-  const parts = localFormat(timeZone).formatToParts(instant);
-  const get = (t: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === t)?.value ?? "00";
-  return `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}:${get("second")}`;
+  return localDateTime(instant, timeZone);
 }

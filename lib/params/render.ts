@@ -3,6 +3,7 @@ import type { FieldErrors } from "../errors";
 import { PARAM_LIMITS, valueSchema, type ParamDef } from "./definitions";
 import { scanTemplate } from "./scan";
 import type { ResolvedWindow } from "./window";
+import { localDateTime } from "./zoned";
 
 /**
  * THE renderer: template SQL + typed values → the SQL that runs. The preview shows its output
@@ -72,17 +73,7 @@ function numberLiteral(n: number): string {
 
 /** `'YYYY-MM-DD HH:MM:SS'`: the window's local wall time in its zone. */
 function localTimestamp(instant: Date, zone: string): string {
-  const f = new Intl.DateTimeFormat("sv-SE", {
-    timeZone: zone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hourCycle: "h23",
-  });
-  return quote(f.format(instant));
+  return quote(localDateTime(instant, zone).replace("T", " "));
 }
 
 function literal(def: ParamDef, value: unknown): string {

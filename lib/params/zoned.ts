@@ -36,32 +36,52 @@ export function isCalendarDate(s: string): boolean {
   return d.toISOString().slice(0, 10) === s;
 }
 
-function parts(instant: Date, zone: string) {
-  const f = new Intl.DateTimeFormat("en-CA", {
-    timeZone: zone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(instant);
+// Building a DateTimeFormat costs far more than using one, and the scheduler resolves thousands
+// of windows per tick in a handful of zones: one formatter per zone, kept.
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+function wallClock(zone: string): Intl.DateTimeFormat {
+  let f = wallClocks.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-CA", {
+      timeZone: zone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+    });
+    wallClocks.set(zone, f);
+  }
+  return f;
+}
+
+/** The wall-clock reading of `instant` in `zone`. */
+export function localParts(instant: Date, zone: string) {
+  const f = wallClock(zone).formatToParts(instant);
   const get = (t: string) => Number(f.find((p) => p.type === t)?.value ?? 0);
   return { y: get("year"), mo: get("month"), d: get("day"), h: get("hour"), mi: get("minute"), s: get("second") };
 }
 
+const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+
+/** `YYYY-MM-DDTHH:MM:SS`: `instant` as a local time in `zone`, without zone or milliseconds. */
+export function localDateTime(instant: Date, zone: string): string {
+  const p = localParts(instant, zone);
+  return `${pad(p.y, 4)}-${pad(p.mo)}-${pad(p.d)}T${pad(p.h)}:${pad(p.mi)}:${pad(p.s)}`;
+}
+
 /** The zone's offset from UTC at `instant`, in ms (New York in winter: −5 h). */
 export function offsetMs(instant: Date, zone: string): number {
-  const p = parts(instant, zone);
+  const p = localParts(instant, zone);
   const asUtc = Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s);
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
 }
 
 /** The calendar date at `instant` in `zone`. */
 export function localDate(instant: Date, zone: string): string {
-  const p = parts(instant, zone);
-  return `${String(p.y).padStart(4, "0")}-${String(p.mo).padStart(2, "0")}-${String(p.d).padStart(2, "0")}`;
+  return localDateTime(instant, zone).slice(0, 10);
 }
 
 /**

@@ -2,6 +2,7 @@ import { Cron, type CronOptions } from "croner";
 import { z } from "zod";
 import type { ScheduleType } from "../../db/schema";
 import { PRESET_DEFAULTS, WEEKDAYS, type DayOfMonth, type Preset } from "./presets";
+import { canonicalTimeZone } from "../params/zoned";
 
 /**
  * Cron math for schedules, with croner in the schedule's IANA zone (product.md §3.4).
@@ -75,12 +76,8 @@ export const daySchema = z.union([
 export function checkTimeZone(input: string): Checked<string> {
   const zone = input.trim();
   const refuse = { ok: false as const, message: `"${zone || input}" is not a time zone name. Use an IANA name like America/New_York or Europe/London.` };
-  if (!zone || !/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone)) return refuse;
-  try {
-    return { ok: true, value: new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone };
-  } catch {
-    return refuse;
-  }
+  const canonical = canonicalTimeZone(zone);
+  return canonical ? { ok: true, value: canonical } : refuse;
 }
 
 /**
