@@ -3,6 +3,7 @@ import Link from "next/link";
 import { getDb } from "@/db/client";
 import { listTemplateCategories, listTemplates, parseTemplateSearch } from "@/db/queries/templates";
 import { requireUser } from "@/lib/auth/session";
+import { TemplateTags } from "@/app/_components/template-tags";
 
 export const metadata: Metadata = { title: "Templates" };
 
@@ -75,15 +76,7 @@ export default async function TemplatesPage({ searchParams }: { searchParams: Pr
               </div>
               {t.question && <p className="mt-1 text-sm text-slate-700">{t.question}</p>}
               {t.description && <p className="mt-1 text-xs text-slate-500">{t.description}</p>}
-              <p className="mt-2 flex flex-wrap gap-1">
-                {t.reportType && <span className="rounded bg-indigo-50 px-1.5 py-0.5 text-xs text-indigo-800">{t.reportType}</span>}
-                {t.tags.map((tag) => (
-                  <span key={tag} className="rounded bg-slate-50 px-1.5 py-0.5 text-xs text-slate-600">
-                    {tag}
-                  </span>
-                ))}
-                {!t.isSystem && <span className="rounded bg-amber-50 px-1.5 py-0.5 text-xs text-amber-800">custom</span>}
-              </p>
+              <TemplateTags reportType={t.reportType} tags={t.tags} custom={!t.isSystem} />
               <div className="mt-auto flex items-center justify-between pt-3 text-xs text-slate-500">
                 <span>
                   v{t.version} · lag {t.dataLagDays} d · used by {t.usageCount} report{t.usageCount === 1 ? "" : "s"}

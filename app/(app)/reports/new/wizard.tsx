@@ -25,6 +25,7 @@ import {
   type FormValues,
   type WindowState,
 } from "./param-form";
+import { TemplateTags } from "@/app/_components/template-tags";
 
 /**
  * The new-report wizard: 1 template, 2 instance and parameters (with the dates and zone),
@@ -629,14 +630,7 @@ function TemplateStep({
               </div>
               {t.question && <p className="mt-1 text-sm text-slate-700">{t.question}</p>}
               {t.description && <p className="mt-1 line-clamp-3 text-xs text-slate-500">{t.description}</p>}
-              <p className="mt-2 flex flex-wrap gap-1">
-                {t.reportType && <span className="rounded bg-indigo-50 px-1.5 py-0.5 text-xs text-indigo-800">{t.reportType}</span>}
-                {t.tags.map((tag) => (
-                  <span key={tag} className="rounded bg-slate-50 px-1.5 py-0.5 text-xs text-slate-600">
-                    {tag}
-                  </span>
-                ))}
-              </p>
+              <TemplateTags reportType={t.reportType} tags={t.tags} />
               <div className="mt-auto flex items-center justify-between gap-2 pt-3">
                 <Link href={`/templates/${t.templateId}`} className="text-xs text-indigo-700 hover:underline">
                   SQL and details
