@@ -3,7 +3,7 @@ import path from "node:path";
 import { runMigrations } from "../db/migrate";
 import { ensureDatabase, startEmbeddedPostgres } from "../db/embedded";
 import { createDatabase } from "../db/client";
-import { seed } from "../db/seed";
+import { seed } from "../lib/demo/seed";
 import { loadDevSecrets, missingSecrets } from "../lib/config/secrets";
 import { DEMO_ADMIN } from "../lib/config/demo";
 import { prepareSandbox } from "../lib/amc/sandbox/prepare";

@@ -1,5 +1,5 @@
 import { createDatabase } from "../db/client";
-import { seed } from "../db/seed";
+import { seed } from "../lib/demo/seed";
 import { DEMO_ADMIN } from "../lib/config/demo";
 
 const url = process.env.DATABASE_URL;

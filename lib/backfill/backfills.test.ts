@@ -9,7 +9,7 @@ import { AppError } from "../errors";
 import { cancelBackfill, previewBackfill, retryFailedSegments, startBackfill } from "./backfills";
 import { backfillProgress } from "./progress";
 import { refreshBackfills } from "./refresh";
-import { backfillWorld } from "./test-world";
+import { backfillWorld } from "../../test/backfill-world";
 
 const t = await freshDatabase();
 const db = t.db;

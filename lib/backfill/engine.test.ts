@@ -12,7 +12,7 @@ import { submitPending } from "../executions/submit";
 import { runTick } from "../scheduler/tick";
 import { startBackfill } from "./backfills";
 import { backfillProgress } from "./progress";
-import { backfillWorld } from "./test-world";
+import { backfillWorld } from "../../test/backfill-world";
 
 const t = await freshDatabase();
 const db = t.db;

@@ -12,7 +12,7 @@ import { exportDashboard, exportExecution } from "./export";
 import { addFavorite, favoriteResponse } from "./favorites";
 import { combinedMetric, combinedSeries, combinedWindows, WINDOW_COLUMN } from "./series";
 import { addWidget, removeWidget, updateWidget } from "./widgets";
-import { completedRun, readZip, sheetRows } from "./test-helpers";
+import { completedRun, readZip, sheetRows } from "../../test/dashboards";
 
 const t = await freshDatabase();
 const db = t.db;

@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { seedLibraryTemplates } from "../../db/seed-templates";
+import { seedLibraryTemplates } from "../templates/seed";
 import { reportDefinitions, reportExecutions, reportSchedules } from "../../db/schema";
 import { freshDatabase } from "../../test/db";
 import { grant, makeExecution, makeInstance, makeUser } from "../../test/factories";

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { LIBRARY } from "../../db/templates";
-import { seedLibraryTemplates } from "../../db/seed-templates";
+import { LIBRARY } from "../templates/library";
+import { seedLibraryTemplates } from "../templates/seed";
 import { reportDefinitions, reportExecutions } from "../../db/schema";
 import { freshDatabase } from "../../test/db";
 import { grant, makeInstance, makeUser } from "../../test/factories";

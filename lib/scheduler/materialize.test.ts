@@ -12,7 +12,7 @@ import { nextRunAfter } from "./cron";
 import { materializeDue } from "./materialize";
 import { runTick } from "./tick";
 import { localDate } from "../params/zoned";
-import { bulkDueSchedules, engineDeps, scheduledWorld } from "./test-world";
+import { bulkDueSchedules, engineDeps, scheduledWorld } from "../../test/scheduler-world";
 
 const t = await freshDatabase();
 const db = t.db;

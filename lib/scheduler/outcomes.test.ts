@@ -8,7 +8,7 @@ import { makeExecution, makeInstance, makeReport, makeSchedule } from "../../tes
 import { FakeGateway } from "../../test/fake-gateway";
 import { silentLogger } from "../executions/deps";
 import { recordOutcomes } from "./outcomes";
-import { engineDeps } from "./test-world";
+import { engineDeps } from "../../test/scheduler-world";
 
 const t = await freshDatabase();
 const db = t.db;

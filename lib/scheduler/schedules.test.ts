@@ -11,7 +11,7 @@ import {
   resumeSchedule,
   updateSchedule,
 } from "./schedules";
-import { scheduledWorld } from "./test-world";
+import { scheduledWorld } from "../../test/scheduler-world";
 
 const { db } = await freshDatabase();
 // Wednesday 2025-03-05, 15:00 UTC.

@@ -5,7 +5,7 @@ import { freshDatabase } from "../../test/db";
 import { FakeGateway } from "../../test/fake-gateway";
 import { AmcError } from "../amc/gateway";
 import { createSchedule, resumeSchedule } from "./schedules";
-import { engineDeps, scheduledWorld } from "./test-world";
+import { engineDeps, scheduledWorld } from "../../test/scheduler-world";
 import { runTick } from "./tick";
 
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { LIBRARY } from "../../db/templates";
-import { BRAND_A_ASINS } from "../../db/templates/sandbox-defaults";
-import { seedLibraryTemplates } from "../../db/seed-templates";
+import { LIBRARY } from "./library";
+import { BRAND_A_ASINS } from "./library/sandbox-defaults";
+import { seedLibraryTemplates } from "./seed";
 import { freshDatabase } from "../../test/db";
 import { SANDBOX_ASINS, SANDBOX_CAMPAIGNS } from "../amc/sandbox/entities";
 import { ensureSandboxData } from "../amc/sandbox/generate";
@@ -17,7 +17,7 @@ import { reportConfigSchema, uiSchemaSchema } from "./config";
 import { loadTemplateById } from "./load";
 
 /**
- * The template library (db/templates) against the sandbox: every template, as seeded, renders
+ * The template library (lib/templates/library) against the sandbox: every template, as seeded, renders
  * with its default values through THE renderer, passes AMC's static rules, runs on the sandbox's
  * synthetic data and returns rows; its dashboard widgets name columns the result has.
  */

@@ -4,7 +4,7 @@ import { freshDatabase } from "../../../test/db";
 import { AmcError, type AmcTimeWindow, type ResultFile } from "../gateway";
 import { ensureSandboxData } from "./generate";
 import { SANDBOX_INSTANCE, createSandboxGateway, sandboxExecutionDetails } from "./gateway";
-import { CATALOG_QUERIES } from "./test-queries";
+import { CATALOG_QUERIES } from "../../../test/sandbox-queries";
 
 const { db } = await freshDatabase();
 beforeAll(async () => {

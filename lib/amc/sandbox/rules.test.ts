@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type RuleCode, analyzeAmcSql, checkAmcSql } from "./rules";
-import { CATALOG_QUERIES } from "./test-queries";
+import { CATALOG_QUERIES } from "../../../test/sandbox-queries";
 
 const codes = (q: string): RuleCode[] => checkAmcSql(q).map((v) => v.code);
 

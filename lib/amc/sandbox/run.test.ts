@@ -5,7 +5,7 @@ import type { AmcTimeWindow } from "../gateway";
 import { ensureSandboxData } from "./generate";
 import { analyzeAmcSql } from "./rules";
 import { type RunOptions, SandboxQueryError, runSandboxQuery } from "./run";
-import { CATALOG_QUERIES } from "./test-queries";
+import { CATALOG_QUERIES } from "../../../test/sandbox-queries";
 import { translateAmcSql } from "./translate";
 
 const { db } = await freshDatabase();

@@ -6,7 +6,7 @@ import { FakeGateway } from "@/test/fake-gateway";
 import type { EngineDeps } from "@/lib/executions/deps";
 import { isAuthorizedCronRequest } from "@/lib/scheduler/http";
 import { createSchedule } from "@/lib/scheduler/schedules";
-import { engineDeps, scheduledWorld } from "@/lib/scheduler/test-world";
+import { engineDeps, scheduledWorld } from "@/test/scheduler-world";
 
 // The route's engine wiring, pointed at this file's database and a fake AMC.
 const holder = vi.hoisted(() => ({ deps: null as null | ((now: Date) => EngineDeps), calls: 0 }));

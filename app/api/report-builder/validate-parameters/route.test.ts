@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { seedLibraryTemplates } from "@/db/seed-templates";
+import { seedLibraryTemplates } from "@/lib/templates/seed";
 import { freshDatabase } from "@/test/db";
 import { grant, makeInstance, makeUser } from "@/test/factories";
 import { handleValidateParameters } from "./handler";

@@ -1,6 +1,6 @@
-import type { Database } from "../../db/client";
-import { queryTemplateParameters } from "../../db/schema";
-import { grant, makeInstance, makeReport, makeTemplate, makeUser } from "../../test/factories";
+import type { Database } from "../db/client";
+import { queryTemplateParameters } from "../db/schema";
+import { grant, makeInstance, makeReport, makeTemplate, makeUser } from "./factories";
 
 /** A renderable report on its own instance, and a member granted that instance (tests only). */
 export async function backfillWorld(db: Database, opts: { instanceType?: "SANDBOX" | "STANDARD"; timezone?: string } = {}) {

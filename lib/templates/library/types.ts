@@ -1,10 +1,10 @@
-import type { ParameterType } from "../schema";
-import { PARAM_LIMITS, type ValidationRules } from "../../lib/params/definitions";
-import type { WindowSpec } from "../../lib/params/window";
-import type { ReportConfig, UiGroup, UiSchema } from "../../lib/templates/config";
-import type { SeedTemplate } from "../seed-templates";
+import type { ParameterType } from "../../../db/schema";
+import { PARAM_LIMITS, type ValidationRules } from "../../params/definitions";
+import type { WindowSpec } from "../../params/window";
+import type { ReportConfig, UiGroup, UiSchema } from "../config";
+import type { SeedTemplate } from "../seed";
 
-/** One parameter of a library template, as written in db/templates/*.ts. */
+/** One parameter of a library template, as written in lib/templates/library/*.ts. */
 export interface LibraryParam {
   name: string;
   label: string;
@@ -36,7 +36,7 @@ export interface LibraryTemplate {
   ui?: { groups?: UiGroup[]; defaultWindow?: WindowSpec };
 }
 
-/** The rows db/seed.ts writes for a library template. */
+/** The rows lib/demo/seed.ts writes for a library template. */
 export function toSeed(t: LibraryTemplate): SeedTemplate {
   const help = Object.fromEntries(t.params.filter((p) => p.help).map((p) => [p.name, p.help!]));
   const uiSchema: UiSchema = { question: t.question, order: t.params.map((p) => p.name), help, ...t.ui };

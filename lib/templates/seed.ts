@@ -1,8 +1,8 @@
 import { and, eq, notInArray, sql } from "drizzle-orm";
-import type { Database } from "./client";
-import { queryTemplateParameters, queryTemplates } from "./schema";
-import { LIBRARY } from "./templates";
-import { toSeed } from "./templates/types";
+import type { Database } from "../../db/client";
+import { queryTemplateParameters, queryTemplates } from "../../db/schema";
+import { LIBRARY } from "./library";
+import { toSeed } from "./library/types";
 
 type TemplateRow = Omit<typeof queryTemplates.$inferInsert, "id" | "isSystem" | "createdBy">;
 type ParameterRow = Omit<
@@ -16,7 +16,7 @@ export interface SeedTemplate {
 }
 
 /**
- * The template library as db:seed writes it (db/templates/*.ts, one file per template).
+ * The template library as db:seed writes it (lib/templates/library/*.ts, one file per template).
  * Re-seeding updates these rows (is_system = TRUE) and never touches user-made templates.
  */
 export const SEED_TEMPLATES: SeedTemplate[] = LIBRARY.map(toSeed);

@@ -1,11 +1,11 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { freshDatabase } from "../test/db";
-import { makeUser } from "../test/factories";
-import { queryTemplateParameters, queryTemplates, reportDefinitions, reportExecutions } from "./schema";
-import { seed } from "./seed";
-import { SEED_TEMPLATES, seedLibraryTemplates } from "./seed-templates";
-import { LIBRARY } from "./templates";
+import { freshDatabase } from "../../test/db";
+import { makeUser } from "../../test/factories";
+import { queryTemplateParameters, queryTemplates, reportDefinitions, reportExecutions } from "../../db/schema";
+import { seed } from "../demo/seed";
+import { SEED_TEMPLATES, seedLibraryTemplates } from "./seed";
+import { LIBRARY } from "./library";
 
 const { db } = await freshDatabase();
 const count = async (table: "query_templates" | "query_template_parameters" | "report_definitions") =>
@@ -25,7 +25,7 @@ describe("seeding the template library", () => {
   });
 
   it("the demo reports run: their stored values render against the library", async () => {
-    const { createExecution } = await import("../lib/executions/create");
+    const { createExecution } = await import("../executions/create");
     const reports = await db.select().from(reportDefinitions);
     expect(reports.length).toBeGreaterThan(0);
     for (const r of reports) {

@@ -1,4 +1,4 @@
-import { SANDBOX_CAMPAIGNS } from "./entities";
+import { SANDBOX_CAMPAIGNS } from "../lib/amc/sandbox/entities";
 
 /**
  * Templates from amc-data-model.md §3 (T01, T03, T05, T06) as written there, for the sandbox

@@ -1,4 +1,4 @@
-import { SANDBOX_ASINS, SANDBOX_CAMPAIGNS } from "../../lib/amc/sandbox/entities";
+import { SANDBOX_ASINS, SANDBOX_CAMPAIGNS } from "../../amc/sandbox/entities";
 
 /**
  * Default values of library parameters: real ids of the sandbox's synthetic data (brand A,

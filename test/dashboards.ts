@@ -1,7 +1,7 @@
 import { inflateRawSync } from "node:zlib";
-import type { Database } from "../../db/client";
-import { executionResultRows, executionResults } from "../../db/schema";
-import { makeExecution } from "../../test/factories";
+import type { Database } from "../db/client";
+import { executionResultRows, executionResults } from "../db/schema";
+import { makeExecution } from "./factories";
 
 /** A completed execution of `reportUuid` over [start, end) with the given result. Test-only. */
 export async function completedRun(

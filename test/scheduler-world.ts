@@ -1,10 +1,10 @@
 // Test-only builders for the scheduler's tests (not a *.test.ts file, so it is not run itself).
 import { sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { queryTemplateParameters } from "../../db/schema";
-import { grant, makeInstance, makeReport, makeTemplate, makeUser } from "../../test/factories";
-import { silentLogger, type EngineDeps } from "../executions/deps";
-import type { AmcGateway } from "../amc/gateway";
+import type { Database } from "../db/client";
+import { queryTemplateParameters } from "../db/schema";
+import { grant, makeInstance, makeReport, makeTemplate, makeUser } from "./factories";
+import { silentLogger, type EngineDeps } from "../lib/executions/deps";
+import type { AmcGateway } from "../lib/amc/gateway";
 import type postgres from "postgres";
 
 export const TEMPLATE_SQL =

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { Database } from "./client";
+import type { Database } from "../../db/client";
 import {
   amcInstances,
   queryTemplateParameters,
@@ -10,12 +10,12 @@ import {
   users,
   type ExecutionStatus,
   type Frequency,
-} from "./schema";
-import { hashPassword } from "../lib/auth/password";
-import { DEMO_ADMIN, DEMO_INSTANCE } from "../lib/config/demo";
-import { seedLibraryTemplates } from "./seed-templates";
-import { SANDBOX_CAMPAIGNS } from "../lib/amc/sandbox/entities";
-import { createExecution } from "../lib/executions/create";
+} from "../../db/schema";
+import { hashPassword } from "../auth/password";
+import { DEMO_ADMIN, DEMO_INSTANCE } from "../config/demo";
+import { seedLibraryTemplates } from "../templates/seed";
+import { SANDBOX_CAMPAIGNS } from "../amc/sandbox/entities";
+import { createExecution } from "../executions/create";
 
 // Real campaign ids of the sandbox's synthetic data, so demo reports return rows when run.
 const DEMO_CAMPAIGNS = SANDBOX_CAMPAIGNS.filter((c) => c.channel === "DSP" && c.brand === "A")
@@ -66,7 +66,7 @@ export async function seed(db: Database, now = new Date()): Promise<void> {
       .values({ userId: admin.id, instanceId: instance.id, grantedBy: admin.id })
       .onConflictDoNothing();
 
-    // The template library (db/templates): library rows updated in place, user-made ones untouched.
+    // The template library (lib/templates/library): library rows updated in place, user-made ones untouched.
     const templateIds = await seedLibraryTemplates(tx);
 
     await seedSampleReports(tx, { adminId: admin.id, instanceId: instance.id, templateIds, now });
