@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../client";
 import { amcInstances, dashboardWidgets, dashboards, reportDefinitions } from "../schema";
-import { canAccessInstance, instanceScope, type SessionUser } from "../../lib/auth/access";
+import { canAccessInstance, instanceScope, type SessionUser } from "./access";
 
 /**
  * Read models for the dashboards pages. A dashboard is visible when the viewer may see its

@@ -11,7 +11,7 @@ import {
   reportSchedules,
   users,
 } from "../schema";
-import { canAccessInstance, type SessionUser } from "../../lib/auth/access";
+import { canAccessInstance, type SessionUser } from "./access";
 
 /**
  * Read models for a report's page and a run's page. Each returns null when the report does not

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { getDb, type Database } from "../../db/client";
 import { currentUser } from "../auth/session";
-import type { SessionUser } from "../auth/access";
+import type { SessionUser } from "../../db/queries/access";
 import { AppError, parseInput, type ErrorBody } from "../errors";
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { users } from "../../db/schema";
 import { auth } from "./config";
-import type { SessionUser } from "./access";
+import type { SessionUser } from "../../db/queries/access";
 
 /** The signed-in user, fresh from the database, or null (deleted users count as signed out). */
 export async function currentUser(): Promise<SessionUser | null> {

@@ -2,7 +2,7 @@ import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import { queryTemplates, reportDataCollections, reportDefinitions, reportExecutions, type CollectionStatus } from "../../db/schema";
-import { canAccessInstance, type SessionUser } from "../auth/access";
+import { canAccessInstance, type SessionUser } from "../../db/queries/access";
 import { AppError, notFound } from "../errors";
 import { cancelExecution } from "../executions/cancel";
 import { createExecution } from "../executions/create";

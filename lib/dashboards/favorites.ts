@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { dashboardFavorites } from "../../db/schema";
 import { visibleDashboardUuid } from "../../db/queries/dashboards";
-import type { SessionUser } from "../auth/access";
+import type { SessionUser } from "../../db/queries/access";
 import { AppError, notFound } from "../errors";
 import { apiError } from "../http/api-error";
 

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import { amcInstances } from "../../db/schema";
-import { canAccessInstance, type SessionUser } from "../auth/access";
+import { canAccessInstance, type SessionUser } from "../../db/queries/access";
 import { AppError, forbidden, notFound, parseInput } from "../errors";
 import { checkParameters, type CheckResult } from "../params/check";
 import type { ParamDef } from "../params/definitions";

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { freshDatabase } from "../../test/db";
 import { listUsersWithAccess } from "../../db/queries/users";
 import { amcInstances, userInstanceAccess, users } from "../../db/schema";
-import { canAccessInstance, instanceScope, type SessionUser } from "../auth/access";
+import { canAccessInstance, instanceScope, type SessionUser } from "../../db/queries/access";
 import { verifyPassword } from "../auth/password";
 import { createUserSchema, grantSchema, revokeSchema } from "./schemas";
 import { createUser, grantInstanceAccess, revokeInstanceAccess } from "./users";

@@ -1,7 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { amcInstances, userInstanceAccess, users, type UserRole } from "../../db/schema";
-import { assertAdmin, type SessionUser } from "../auth/access";
+import { type SessionUser } from "../../db/queries/access";
+import { assertAdmin } from "../auth/access";
 import { hashPassword } from "../auth/password";
 import { AppError, foreignKeyViolation, notFound, parseInput, uniqueViolation } from "../errors";
 import {

@@ -1,7 +1,7 @@
 import postgres from "postgres";
 import { createDatabase, type Database } from "../../db/client";
-import { listReportsOverview, overviewStatements } from "../../db/queries/reports-overview";
-import { instanceScope, type SessionUser } from "../../lib/auth/access";
+import { listReportsOverview, overviewStatements } from "../../lib/reports/overview";
+import { instanceScope, type SessionUser } from "../../db/queries/access";
 import { parseOverviewQuery, OVERVIEW_SORTS, type SearchParamsInput } from "../../lib/reports/overview-query";
 import {
   explain,

@@ -171,7 +171,7 @@ export default async function InstancesPage({
   // Members get the instances table only; account queries are never run for them.
   const [instances, accounts] = await Promise.all([
     listInstancesForUser(db, user),
-    isAdmin ? listAmcAccounts(db, user) : Promise.resolve([]),
+    isAdmin ? listAmcAccounts(db) : Promise.resolve([]),
   ]);
   const oauthEnabled = isAdmin && lwaAppClient() !== null;
 

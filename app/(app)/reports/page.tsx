@@ -6,7 +6,7 @@ import {
   listInstancesForFilter,
   listReportsOverview,
   type OverviewRow,
-} from "@/db/queries/reports-overview";
+} from "@/lib/reports/overview";
 import { requireUser } from "@/lib/auth/session";
 import {
   hasActiveFilters,

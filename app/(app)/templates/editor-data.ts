@@ -1,4 +1,4 @@
-import type { TemplateDetail } from "@/db/queries/templates";
+import type { TemplateDetail } from "@/lib/templates/queries";
 import type { ParamDef } from "@/lib/params/definitions";
 import type { EditorInitial, EditorParam } from "./template-editor";
 

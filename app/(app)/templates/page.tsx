@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getDb } from "@/db/client";
-import { listTemplateCategories, listTemplates, parseTemplateSearch } from "@/db/queries/templates";
+import { listTemplateCategories, listTemplates, parseTemplateSearch } from "@/lib/templates/queries";
 import { requireUser } from "@/lib/auth/session";
 import { TemplateTags } from "@/app/_components/template-tags";
 

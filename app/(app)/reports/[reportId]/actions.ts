@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { reportExecutions } from "@/db/schema";
 import { action } from "@/lib/actions/action";
-import { canAccessInstance } from "@/lib/auth/access";
+import { canAccessInstance } from "@/db/queries/access";
 import { notFound } from "@/lib/errors";
 import { cancelExecution } from "@/lib/executions/cancel";
 import { runReportNow } from "@/lib/executions/create";

@@ -1,5 +1,5 @@
 import { getDb } from "@/db/client";
-import { listReportBackfills, type BackfillProgress, type SegmentProgress } from "@/db/queries/backfills";
+import { backfillProgress, type BackfillProgress, type SegmentProgress } from "@/lib/backfill/progress";
 import { formatWindow } from "@/app/_components/format";
 import { BackfillControls } from "./backfill-controls";
 import { BackfillForm } from "./backfill-form";
@@ -22,7 +22,7 @@ const ACTIVE = new Set(["pending", "running", "paused"]);
  * page (getReportForUser) before this renders.
  */
 export async function BackfillSection({ reportId, reportUuid }: { reportId: string; reportUuid: string }) {
-  const backfills = await listReportBackfills(getDb(), reportUuid);
+  const backfills = await backfillProgress(getDb(), { reportUuid });
   const live = backfills.some((b) => ACTIVE.has(b.status));
   return (
     <section aria-labelledby="backfills" data-testid="backfills" className="space-y-4 rounded-lg border border-slate-200 bg-white p-4">

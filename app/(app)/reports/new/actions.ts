@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { getBuilderTemplate } from "@/db/queries/templates";
+import { getBuilderTemplate } from "@/lib/templates/queries";
 import { action } from "@/lib/actions/action";
 import { notFound } from "@/lib/errors";
 import { createReport, createReportSchema, previewNewSchedule, schedulePreviewSchema } from "@/lib/reports/definitions";

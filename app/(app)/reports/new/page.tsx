@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getDb } from "@/db/client";
-import { getBuilderTemplate, listBuilderInstances, listTemplateCategories, listTemplates, parseTemplateSearch } from "@/db/queries/templates";
+import { getBuilderTemplate, listBuilderInstances, listTemplateCategories, listTemplates, parseTemplateSearch } from "@/lib/templates/queries";
 import { requireUser } from "@/lib/auth/session";
 import { ReportWizard } from "./wizard";
 

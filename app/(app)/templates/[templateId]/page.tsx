@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
-import { getTemplateDetail } from "@/db/queries/templates";
+import { getTemplateDetail } from "@/lib/templates/queries";
 import { requireUser } from "@/lib/auth/session";
 import type { ParamDef } from "@/lib/params/definitions";
 import { describeWindow } from "@/lib/params/describe";

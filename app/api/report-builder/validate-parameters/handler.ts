@@ -1,5 +1,5 @@
 import type { Database } from "@/db/client";
-import type { SessionUser } from "@/lib/auth/access";
+import type { SessionUser } from "@/db/queries/access";
 import { AppError } from "@/lib/errors";
 import { apiError } from "@/lib/http/api-error";
 import { validateParameters } from "@/lib/reports/validate";

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
 import { getReportForUser } from "@/db/queries/report-detail";
-import { getBuilderTemplate } from "@/db/queries/templates";
+import { getBuilderTemplate } from "@/lib/templates/queries";
 import { requireUser } from "@/lib/auth/session";
 import { windowSpecSchema } from "@/lib/params/window";
 import { EditReportForm } from "./edit-form";

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
-import { getTemplateDetail } from "@/db/queries/templates";
+import { getTemplateDetail } from "@/lib/templates/queries";
 import { PARAMETER_TYPES } from "@/db/schema";
 import { requireUser } from "@/lib/auth/session";
 import { editorInitialOf } from "../../editor-data";

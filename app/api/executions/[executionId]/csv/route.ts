@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { getDb, getSql } from "@/db/client";
 import { executionResults, reportDefinitions, reportExecutions } from "@/db/schema";
-import { canAccessInstance } from "@/lib/auth/access";
+import { canAccessInstance } from "@/db/queries/access";
 import { currentUser } from "@/lib/auth/session";
 import { streamResultCsv } from "@/lib/executions/csv-export";
 import { apiError } from "@/lib/http/api-error";

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, count, eq, inArray, isNull, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
-import type { Database } from "../client";
+import type { Database } from "../../db/client";
 import {
   amcInstances,
   queryTemplates,
@@ -11,15 +11,15 @@ import {
   type ExecutionStatus,
   type Frequency,
   type InstanceType,
-} from "../schema";
-import type { ReportState } from "../schema/views";
-import { instanceScope, type InstanceScope, type SessionUser } from "../../lib/auth/access";
+} from "../../db/schema";
+import type { ReportState } from "../../db/schema/views";
+import { instanceScope, type InstanceScope, type SessionUser } from "../../db/queries/access";
 import {
   hasActiveFilters,
   type OverviewQuery,
   type OverviewSort,
   type SortDir,
-} from "../../lib/reports/overview-query";
+} from "./overview-query";
 
 /**
  * The Reports overview's read model. It has the columns of the seed's `report_runs_overview`

@@ -12,8 +12,8 @@ import {
   userInstanceAccess,
   users,
   type ExecutionStatus,
-} from "../schema";
-import { instanceScope, type SessionUser } from "../../lib/auth/access";
+} from "../../db/schema";
+import { instanceScope, type SessionUser } from "../../db/queries/access";
 import {
   OVERVIEW_SORTS,
   SORT_DIRS,
@@ -21,13 +21,13 @@ import {
   type OverviewQuery,
   type OverviewSort,
   type SortDir,
-} from "../../lib/reports/overview-query";
+} from "./overview-query";
 import {
   likeContains,
   listInstancesForFilter,
   listReportsOverview,
   overviewStatements,
-} from "./reports-overview";
+} from "./overview";
 
 const BASE = Date.parse("2025-03-01T12:00:00Z");
 const HOUR = 3_600_000;

@@ -1,15 +1,15 @@
 import "server-only";
 import { and, asc, count, eq, exists, ilike, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import type { Database } from "../client";
-import { amcInstances, queryTemplates, reportDefinitions, userInstanceAccess } from "../schema";
-import type { SessionUser } from "../../lib/auth/access";
-import type { ParamDef } from "../../lib/params/definitions";
-import type { WindowSpec } from "../../lib/params/window";
-import { readReportConfig, readUiSchema, type ReportConfig, type UiSchema } from "../../lib/templates/config";
-import { loadTemplateById, type TemplateRow } from "../../lib/templates/load";
-import { defaultWindowOf } from "../../lib/reports/validate";
-import { likeContains } from "./reports-overview";
+import type { Database } from "../../db/client";
+import { amcInstances, queryTemplates, reportDefinitions, userInstanceAccess } from "../../db/schema";
+import type { SessionUser } from "../../db/queries/access";
+import type { ParamDef } from "../params/definitions";
+import type { WindowSpec } from "../params/window";
+import { readReportConfig, readUiSchema, type ReportConfig, type UiSchema } from "./config";
+import { loadTemplateById, type TemplateRow } from "./load";
+import { defaultWindowOf } from "../reports/validate";
+import { likeContains } from "../reports/overview";
 
 /**
  * Read models of the template library (/templates, builder step 1) and of the builder's
