@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, index, pgTable, text, uuid } from "drizzle-orm/pg-core";
-import { tsDefaultNow, tsz, uuidPk } from "./common";
+import { textKey, timestamps, tsDefaultNow, tsz, uuidPk } from "./common";
 
 export const INSTANCE_TYPES = ["STANDARD", "SANDBOX"] as const;
 export type InstanceType = (typeof INSTANCE_TYPES)[number];
@@ -10,7 +10,7 @@ export const amcAccounts = pgTable(
   "amc_accounts",
   {
     id: uuidPk(),
-    accountId: text("account_id").notNull().unique("amc_accounts_account_id_key"),
+    accountId: textKey("amc_accounts", "account_id"),
     accountName: text("account_name").notNull(),
     region: text("region").notNull().default("NA"),
     marketplaceId: text("marketplace_id"),
@@ -22,8 +22,7 @@ export const amcAccounts = pgTable(
     status: text("status").notNull().default("active"),
     lastError: text("last_error"),
     lastCheckedAt: tsz("last_checked_at"),
-    createdAt: tsDefaultNow("created_at"),
-    updatedAt: tsDefaultNow("updated_at"),
+    ...timestamps(),
   },
   (t) => [
     check("amc_accounts_region_check", sql`${t.region} IN ('NA', 'EU', 'FE')`),
@@ -39,7 +38,7 @@ export const amcInstances = pgTable(
   {
     id: uuidPk(),
     /** The instance id AMC uses in its URLs (e.g. `amcabc123`); never our UUID. */
-    instanceId: text("instance_id").notNull().unique("amc_instances_instance_id_key"),
+    instanceId: textKey("amc_instances", "instance_id"),
     instanceName: text("instance_name").notNull(),
     region: text("region").notNull().default("NA"),
     marketplaceId: text("marketplace_id"),
@@ -47,8 +46,7 @@ export const amcInstances = pgTable(
     accountId: uuid("account_id").references(() => amcAccounts.id, { onDelete: "set null" }),
     isActive: boolean("is_active").notNull().default(true),
     lastSyncedAt: tsz("last_synced_at"),
-    createdAt: tsDefaultNow("created_at"),
-    updatedAt: tsDefaultNow("updated_at"),
+    ...timestamps(),
   },
   (t) => [
     check("amc_instances_instance_type_check", sql`${t.instanceType} IN ('STANDARD', 'SANDBOX')`),
@@ -56,6 +54,9 @@ export const amcInstances = pgTable(
     index("idx_amc_instances_account").on(t.accountId),
   ],
 );
+
+/** `instance_id` of a row that belongs to one AMC instance and goes when the instance goes. */
+export const instanceRef = () => uuid("instance_id").references(() => amcInstances.id, { onDelete: "cascade" });
 
 /**
  * Pending "Connect Amazon Ads account" consents: the OAuth `state` we sent, checked and

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
-import { check, date, foreignKey, index, integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
-import { tsDefaultNow, uuidPk } from "./common";
-import { users } from "./users";
-import { amcInstances } from "./amc";
+import { check, date, index, integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { seedFk, textKey, timestamps, uuidPk } from "./common";
+import { userRef } from "./users";
+import { instanceRef } from "./amc";
 import { reportDefinitions } from "./reports";
 
 export const SEGMENT_TYPES = ["daily", "weekly", "monthly", "quarterly"] as const;
@@ -23,14 +23,13 @@ export const reportDataCollections = pgTable(
   "report_data_collections",
   {
     id: uuidPk(),
-    collectionId: text("collection_id").notNull().unique("report_data_collections_collection_id_key"),
-    instanceId: uuid("instance_id").references(() => amcInstances.id, { onDelete: "cascade" }),
-    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    collectionId: textKey("report_data_collections", "collection_id"),
+    instanceId: instanceRef(),
+    userId: userRef("user_id"),
     status: text("status").$type<CollectionStatus>().notNull().default("pending"),
     startDate: date("start_date"),
     endDate: date("end_date"),
-    createdAt: tsDefaultNow("created_at"),
-    updatedAt: tsDefaultNow("updated_at"),
+    ...timestamps(),
     reportId: uuid("report_id"),
     segmentType: text("segment_type").$type<SegmentType>().default("weekly"),
     maxLookbackDays: integer("max_lookback_days").default(365),
@@ -40,11 +39,7 @@ export const reportDataCollections = pgTable(
       "report_data_collections_status_check",
       sql.raw(`status IN (${COLLECTION_STATUSES.map((s) => `'${s}'`).join(", ")})`),
     ),
-    foreignKey({
-      name: "report_data_collections_report_id_fkey",
-      columns: [t.reportId],
-      foreignColumns: [reportDefinitions.id],
-    }).onDelete("cascade"),
+    seedFk("report_data_collections_report_id_fkey", t.reportId, reportDefinitions.id, "cascade"),
     check(
       "report_data_collections_segment_type_check",
       sql`segment_type IN ('daily', 'weekly', 'monthly', 'quarterly')`,

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
-import { check, foreignKey, index, integer, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
-import { jsonObject, tsDefaultNow, uuidPk } from "./common";
-import { users } from "./users";
-import { amcInstances } from "./amc";
+import { check, index, integer, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
+import { jsonObject, seedFk, textKey, timestamps, tsDefaultNow, uuidPk } from "./common";
+import { userRef, users } from "./users";
+import { instanceRef } from "./amc";
 
 export const WIDGET_TYPES = [
   "line",
@@ -22,14 +22,13 @@ export const dashboards = pgTable(
   "dashboards",
   {
     id: uuidPk(),
-    dashboardId: text("dashboard_id").notNull().unique("dashboards_dashboard_id_key"),
+    dashboardId: textKey("dashboards", "dashboard_id"),
     name: text("name").notNull(),
     description: text("description"),
-    ownerId: uuid("owner_id").references(() => users.id, { onDelete: "set null" }),
-    instanceId: uuid("instance_id").references(() => amcInstances.id, { onDelete: "cascade" }),
+    ownerId: userRef("owner_id"),
+    instanceId: instanceRef(),
     layout: jsonObject("layout"),
-    createdAt: tsDefaultNow("created_at"),
-    updatedAt: tsDefaultNow("updated_at"),
+    ...timestamps(),
   },
   (t) => [index("idx_dashboards_instance").on(t.instanceId)],
 );
@@ -45,8 +44,7 @@ export const dashboardWidgets = pgTable(
     title: text("title").notNull(),
     config: jsonObject("config"),
     position: integer("position").notNull().default(0),
-    createdAt: tsDefaultNow("created_at"),
-    updatedAt: tsDefaultNow("updated_at"),
+    ...timestamps(),
   },
   (t) => [
     index("idx_dashboard_widgets_dashboard").on(t.dashboardId, t.position),
@@ -67,16 +65,8 @@ export const dashboardFavorites = pgTable(
     createdAt: tsDefaultNow("created_at"),
   },
   (t) => [
-    foreignKey({
-      name: "dashboard_favorites_dashboard_id_fkey",
-      columns: [t.dashboardId],
-      foreignColumns: [dashboards.id],
-    }).onDelete("cascade"),
-    foreignKey({
-      name: "dashboard_favorites_user_id_fkey",
-      columns: [t.userId],
-      foreignColumns: [users.id],
-    }).onDelete("cascade"),
+    seedFk("dashboard_favorites_dashboard_id_fkey", t.dashboardId, dashboards.id, "cascade"),
+    seedFk("dashboard_favorites_user_id_fkey", t.userId, users.id, "cascade"),
     unique("dashboard_favorites_dashboard_id_user_id_key").on(t.dashboardId, t.userId),
     index("idx_dashboard_favorites_user").on(t.userId),
   ],

@@ -3,7 +3,6 @@ import {
   bigint,
   boolean,
   check,
-  foreignKey,
   index,
   integer,
   jsonb,
@@ -12,7 +11,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { jsonObject, tsDefaultNow, tsz, uuidPk } from "./common";
+import { jsonObject, seedFk, textKey, timestamps, tsDefaultNow, tsz, uuidPk } from "./common";
 import { users } from "./users";
 import { amcInstances } from "./amc";
 import { queryTemplates } from "./templates";
@@ -36,7 +35,7 @@ export const reportDefinitions = pgTable(
   "report_definitions",
   {
     id: uuidPk(),
-    reportId: text("report_id").notNull().unique("report_definitions_report_id_key"),
+    reportId: textKey("report_definitions", "report_id"),
     name: text("name").notNull(),
     description: text("description"),
     templateId: uuid("template_id"),
@@ -49,8 +48,7 @@ export const reportDefinitions = pgTable(
     dashboardId: uuid("dashboard_id"),
     lastExecutionId: uuid("last_execution_id"),
     executionCount: integer("execution_count").default(0),
-    createdAt: tsDefaultNow("created_at"),
-    updatedAt: tsDefaultNow("updated_at"),
+    ...timestamps(),
     // Not in the seed: indexed copies of what the overview sorts and filters on, kept true by
     // triggers on report_executions / report_schedules (see drizzle/0001). Sorting the view by
     // its LATERAL latest execution costs seconds at 100k reports; these make it milliseconds.
@@ -64,26 +62,10 @@ export const reportDefinitions = pgTable(
       .default(sql`'{"kind": "last_days", "n": 7}'::jsonb`),
   },
   (t) => [
-    foreignKey({
-      name: "report_definitions_template_id_fkey",
-      columns: [t.templateId],
-      foreignColumns: [queryTemplates.id],
-    }).onDelete("restrict"),
-    foreignKey({
-      name: "report_definitions_instance_id_fkey",
-      columns: [t.instanceId],
-      foreignColumns: [amcInstances.id],
-    }).onDelete("cascade"),
-    foreignKey({
-      name: "report_definitions_owner_id_fkey",
-      columns: [t.ownerId],
-      foreignColumns: [users.id],
-    }).onDelete("cascade"),
-    foreignKey({
-      name: "report_definitions_dashboard_id_fkey",
-      columns: [t.dashboardId],
-      foreignColumns: [dashboards.id],
-    }).onDelete("set null"),
+    seedFk("report_definitions_template_id_fkey", t.templateId, queryTemplates.id, "restrict"),
+    seedFk("report_definitions_instance_id_fkey", t.instanceId, amcInstances.id, "cascade"),
+    seedFk("report_definitions_owner_id_fkey", t.ownerId, users.id, "cascade"),
+    seedFk("report_definitions_dashboard_id_fkey", t.dashboardId, dashboards.id, "set null"),
     check(
       "report_definitions_frequency_check",
       sql`frequency IN ('once', 'daily', 'weekly', 'monthly', 'quarterly')`,
@@ -121,7 +103,7 @@ export const reportSchedules = pgTable(
   "report_schedules",
   {
     id: uuidPk(),
-    scheduleId: text("schedule_id").notNull().unique("report_schedules_schedule_id_key"),
+    scheduleId: textKey("report_schedules", "schedule_id"),
     reportId: uuid("report_id"),
     scheduleType: text("schedule_type").$type<ScheduleType>().notNull(),
     cronExpression: text("cron_expression").notNull(),
@@ -134,17 +116,12 @@ export const reportSchedules = pgTable(
     nextRunAt: tsz("next_run_at"),
     runCount: integer("run_count").default(0),
     failureCount: integer("failure_count").default(0),
-    createdAt: tsDefaultNow("created_at"),
-    updatedAt: tsDefaultNow("updated_at"),
+    ...timestamps(),
     // Not in the seed: why the schedule paused itself (shown on the report page).
     pauseReason: text("pause_reason"),
   },
   (t) => [
-    foreignKey({
-      name: "report_schedules_report_id_fkey",
-      columns: [t.reportId],
-      foreignColumns: [reportDefinitions.id],
-    }).onDelete("cascade"),
+    seedFk("report_schedules_report_id_fkey", t.reportId, reportDefinitions.id, "cascade"),
     check(
       "report_schedules_schedule_type_check",
       sql`schedule_type IN ('daily', 'weekly', 'monthly', 'quarterly', 'custom')`,
@@ -168,7 +145,7 @@ export const reportExecutions = pgTable(
   "report_executions",
   {
     id: uuidPk(),
-    executionId: text("execution_id").notNull().unique("report_executions_execution_id_key"),
+    executionId: textKey("report_executions", "execution_id"),
     reportId: uuid("report_id"),
     templateId: uuid("template_id"),
     instanceId: uuid("instance_id"),
@@ -187,8 +164,7 @@ export const reportExecutions = pgTable(
     timeWindowEnd: tsz("time_window_end"),
     startedAt: tsz("started_at"),
     completedAt: tsz("completed_at"),
-    createdAt: tsDefaultNow("created_at"),
-    updatedAt: tsDefaultNow("updated_at"),
+    ...timestamps(),
     // Not in the seed: what the engine needs to make a run reproducible and unique.
     /** The schedule slot this run is for; with schedule_id it is unique (no double runs). */
     scheduledFor: tsz("scheduled_for"),
@@ -212,38 +188,14 @@ export const reportExecutions = pgTable(
     scheduleOutcomeRecordedAt: tsz("schedule_outcome_recorded_at"),
   },
   (t) => [
-    foreignKey({
-      name: "report_executions_report_id_fkey",
-      columns: [t.reportId],
-      foreignColumns: [reportDefinitions.id],
-    }).onDelete("cascade"),
-    foreignKey({
-      name: "report_executions_template_id_fkey",
-      columns: [t.templateId],
-      foreignColumns: [queryTemplates.id],
-    }).onDelete("set null"),
-    foreignKey({
-      name: "report_executions_instance_id_fkey",
-      columns: [t.instanceId],
-      foreignColumns: [amcInstances.id],
-    }).onDelete("cascade"),
-    foreignKey({
-      name: "report_executions_user_id_fkey",
-      columns: [t.userId],
-      foreignColumns: [users.id],
-    }).onDelete("set null"),
+    seedFk("report_executions_report_id_fkey", t.reportId, reportDefinitions.id, "cascade"),
+    seedFk("report_executions_template_id_fkey", t.templateId, queryTemplates.id, "set null"),
+    seedFk("report_executions_instance_id_fkey", t.instanceId, amcInstances.id, "cascade"),
+    seedFk("report_executions_user_id_fkey", t.userId, users.id, "set null"),
     // Seed defect 1: the seed references report_schedules before creating it; drizzle-kit adds
     // every foreign key after all tables exist, which fixes the order.
-    foreignKey({
-      name: "report_executions_schedule_id_fkey",
-      columns: [t.scheduleId],
-      foreignColumns: [reportSchedules.id],
-    }).onDelete("set null"),
-    foreignKey({
-      name: "report_executions_collection_id_fkey",
-      columns: [t.collectionId],
-      foreignColumns: [reportDataCollections.id],
-    }).onDelete("set null"),
+    seedFk("report_executions_schedule_id_fkey", t.scheduleId, reportSchedules.id, "set null"),
+    seedFk("report_executions_collection_id_fkey", t.collectionId, reportDataCollections.id, "set null"),
     check(
       "report_executions_triggered_by_check",
       sql`triggered_by IN ('manual', 'schedule', 'backfill', 'api')`,

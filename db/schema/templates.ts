@@ -10,14 +10,14 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
-import { jsonObject, tsDefaultNow, uuidPk } from "./common";
-import { users } from "./users";
+import { jsonObject, textKey, timestamps, uuidPk } from "./common";
+import { userRef } from "./users";
 
 export const queryTemplates = pgTable(
   "query_templates",
   {
     id: uuidPk(),
-    templateId: text("template_id").notNull().unique("query_templates_template_id_key"),
+    templateId: textKey("query_templates", "template_id"),
     name: text("name").notNull(),
     description: text("description"),
     category: text("category").notNull().default("general"),
@@ -27,9 +27,8 @@ export const queryTemplates = pgTable(
     tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
     /** Library templates are seeded and updated by `db:seed`; user-made ones never are. */
     isSystem: boolean("is_system").notNull().default(false),
-    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
-    createdAt: tsDefaultNow("created_at"),
-    updatedAt: tsDefaultNow("updated_at"),
+    createdBy: userRef("created_by"),
+    ...timestamps(),
     // Seed: ALTER TABLE query_templates ADD COLUMN IF NOT EXISTS ...
     reportType: text("report_type"),
     reportConfig: jsonb("report_config").default(sql`'{}'::jsonb`),
@@ -76,8 +75,7 @@ export const queryTemplateParameters = pgTable(
     uiConfig: jsonObject("ui_config"),
     displayOrder: integer("display_order").notNull().default(0),
     groupName: text("group_name"),
-    createdAt: tsDefaultNow("created_at"),
-    updatedAt: tsDefaultNow("updated_at"),
+    ...timestamps(),
   },
   (t) => [
     unique("query_template_parameters_template_name_key").on(t.templateId, t.name),

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, index, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
-import { tsDefaultNow, uuidPk } from "./common";
+import { textKey, timestamps, tsDefaultNow, uuidPk } from "./common";
 import { amcInstances } from "./amc";
 
 export const USER_ROLES = ["admin", "member"] as const;
@@ -10,12 +10,11 @@ export const users = pgTable(
   "users",
   {
     id: uuidPk(),
-    email: text("email").notNull().unique("users_email_key"),
+    email: textKey("users", "email"),
     name: text("name").notNull(),
     passwordHash: text("password_hash").notNull(),
     role: text("role").$type<UserRole>().notNull().default("member"),
-    createdAt: tsDefaultNow("created_at"),
-    updatedAt: tsDefaultNow("updated_at"),
+    ...timestamps(),
   },
   (t) => [
     check("users_role_check", sql`${t.role} IN ('admin', 'member')`),
@@ -23,6 +22,12 @@ export const users = pgTable(
     check("users_email_lowercase_check", sql`${t.email} = lower(${t.email})`),
   ],
 );
+
+/**
+ * A nullable reference to the user who owns or made a row, `ON DELETE SET NULL`: the row outlives
+ * its author (reports, dashboards, templates keep working after a user is deleted).
+ */
+export const userRef = (name: string) => uuid(name).references(() => users.id, { onDelete: "set null" });
 
 /** Which AMC instances a member may see and change. Admins implicitly see all. */
 export const userInstanceAccess = pgTable(
@@ -34,7 +39,7 @@ export const userInstanceAccess = pgTable(
     instanceId: uuid("instance_id")
       .notNull()
       .references(() => amcInstances.id, { onDelete: "cascade" }),
-    grantedBy: uuid("granted_by").references(() => users.id, { onDelete: "set null" }),
+    grantedBy: userRef("granted_by"),
     createdAt: tsDefaultNow("created_at"),
   },
   (t) => [

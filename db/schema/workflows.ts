@@ -1,7 +1,7 @@
 import { pgTable, text, uuid } from "drizzle-orm/pg-core";
-import { jsonObject, tsDefaultNow, tsz, uuidPk } from "./common";
-import { users } from "./users";
-import { amcInstances } from "./amc";
+import { jsonObject, textKey, timestamps, tsDefaultNow, tsz, uuidPk } from "./common";
+import { userRef } from "./users";
+import { instanceRef } from "./amc";
 
 /**
  * DEPRECATED (seed): replaced by report_definitions / report_executions. Kept only because the
@@ -9,15 +9,14 @@ import { amcInstances } from "./amc";
  */
 export const workflows = pgTable("workflows", {
   id: uuidPk(),
-  workflowId: text("workflow_id").notNull().unique("workflows_workflow_id_key"),
+  workflowId: textKey("workflows", "workflow_id"),
   name: text("name").notNull(),
   description: text("description"),
   sqlQuery: text("sql_query").notNull(),
   parameters: jsonObject("parameters"),
-  instanceId: uuid("instance_id").references(() => amcInstances.id, { onDelete: "cascade" }),
-  userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
-  createdAt: tsDefaultNow("created_at"),
-  updatedAt: tsDefaultNow("updated_at"),
+  instanceId: instanceRef(),
+  userId: userRef("user_id"),
+  ...timestamps(),
 });
 
 export const workflowExecutions = pgTable("workflow_executions", {
