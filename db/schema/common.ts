@@ -26,6 +26,13 @@ export const timestamps = () => ({
 export const textKey = (table: string, column: string) =>
   text(column).notNull().unique(`${table}_${column}_key`);
 
+/**
+ * `<name> UUID NOT NULL REFERENCES <parent>(id) ON DELETE CASCADE`: a row that only exists as part
+ * of its parent (a dashboard's widget, a template's parameter) and goes with it.
+ */
+export const parentRef = (name: string, parentId: () => AnyPgColumn) =>
+  uuid(name).notNull().references(parentId, { onDelete: "cascade" });
+
 /** `JSONB NOT NULL DEFAULT '{}'::jsonb` */
 export const jsonObject = (name: string) =>
   jsonb(name).notNull().default(sql`'{}'::jsonb`);

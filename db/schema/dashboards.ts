@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
-import { jsonObject, seedFk, textKey, timestamps, tsDefaultNow, uuidPk } from "./common";
+import { jsonObject, parentRef, seedFk, textKey, timestamps, tsDefaultNow, uuidPk } from "./common";
 import { userRef, users } from "./users";
 import { instanceRef } from "./amc";
 
@@ -37,9 +37,7 @@ export const dashboardWidgets = pgTable(
   "dashboard_widgets",
   {
     id: uuidPk(),
-    dashboardId: uuid("dashboard_id")
-      .notNull()
-      .references(() => dashboards.id, { onDelete: "cascade" }),
+    dashboardId: parentRef("dashboard_id", () => dashboards.id),
     widgetType: text("widget_type").$type<WidgetType>().notNull(),
     title: text("title").notNull(),
     config: jsonObject("config"),

@@ -11,7 +11,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { jsonObject, seedFk, textKey, timestamps, tsDefaultNow, tsz, uuidPk } from "./common";
+import { jsonObject, parentRef, seedFk, textKey, timestamps, tsDefaultNow, tsz, uuidPk } from "./common";
 import { users } from "./users";
 import { amcInstances } from "./amc";
 import { queryTemplates } from "./templates";
@@ -253,9 +253,7 @@ export const reportScheduleSkips = pgTable(
   "report_schedule_skips",
   {
     id: uuidPk(),
-    scheduleId: uuid("schedule_id")
-      .notNull()
-      .references(() => reportSchedules.id, { onDelete: "cascade" }),
+    scheduleId: parentRef("schedule_id", () => reportSchedules.id),
     scheduledFor: tsz("scheduled_for").notNull(),
     reason: text("reason").notNull(),
     createdAt: tsDefaultNow("created_at").notNull(),

@@ -1,5 +1,5 @@
 import { bigint, index, integer, jsonb, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
-import { tsDefaultNow, tsz } from "./common";
+import { parentRef, tsDefaultNow, tsz } from "./common";
 import { reportDefinitions, reportExecutions } from "./reports";
 
 /**
@@ -29,9 +29,7 @@ export const executionResults = pgTable(
 export const executionResultRows = pgTable(
   "execution_result_rows",
   {
-    executionId: uuid("execution_id")
-      .notNull()
-      .references(() => reportExecutions.id, { onDelete: "cascade" }),
+    executionId: parentRef("execution_id", () => reportExecutions.id),
     rowNo: integer("row_no").notNull(),
     cells: jsonb("cells").$type<(string | null)[]>().notNull(),
   },

@@ -8,9 +8,8 @@ import {
   pgTable,
   text,
   unique,
-  uuid,
 } from "drizzle-orm/pg-core";
-import { jsonObject, textKey, timestamps, uuidPk } from "./common";
+import { jsonObject, parentRef, textKey, timestamps, uuidPk } from "./common";
 import { userRef } from "./users";
 
 export const queryTemplates = pgTable(
@@ -63,9 +62,7 @@ export const queryTemplateParameters = pgTable(
   "query_template_parameters",
   {
     id: uuidPk(),
-    templateId: uuid("template_id")
-      .notNull()
-      .references(() => queryTemplates.id, { onDelete: "cascade" }),
+    templateId: parentRef("template_id", () => queryTemplates.id),
     name: text("name").notNull(),
     label: text("label"),
     paramType: text("param_type").$type<ParameterType>().notNull(),

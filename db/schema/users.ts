@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, index, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
-import { textKey, timestamps, tsDefaultNow, uuidPk } from "./common";
+import { parentRef, textKey, timestamps, tsDefaultNow, uuidPk } from "./common";
 import { amcInstances } from "./amc";
 
 export const USER_ROLES = ["admin", "member"] as const;
@@ -33,12 +33,8 @@ export const userRef = (name: string) => uuid(name).references(() => users.id, {
 export const userInstanceAccess = pgTable(
   "user_instance_access",
   {
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
-    instanceId: uuid("instance_id")
-      .notNull()
-      .references(() => amcInstances.id, { onDelete: "cascade" }),
+    userId: parentRef("user_id", () => users.id),
+    instanceId: parentRef("instance_id", () => amcInstances.id),
     grantedBy: userRef("granted_by"),
     createdAt: tsDefaultNow("created_at"),
   },
