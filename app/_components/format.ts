@@ -1,3 +1,5 @@
+import { windowDays } from "@/lib/params/zoned";
+
 /** Small display helpers shared by pages (no React, usable on server and client). */
 
 export function formatDuration(ms: number | null): string {
@@ -19,8 +21,6 @@ export function formatBytes(n: number | null): string {
 /** A run's window as its local dates in its zone: "2026-10-01 – 2026-10-07 (America/New_York)". */
 export function formatWindow(start: Date | null, end: Date | null, zone: string | null): string {
   if (!start || !end) return "—";
-  const tz = zone ?? "UTC";
-  const day = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" });
-  const lastIncluded = new Date(end.getTime() - 1);
-  return `${day.format(start)} – ${day.format(lastIncluded)} (${tz})`;
+  const d = windowDays(start, end, zone);
+  return `${d.first} – ${d.last} (${d.zone})`;
 }

@@ -1,14 +1,15 @@
 import type postgres from "postgres";
 import { eq } from "drizzle-orm";
+import { z } from "zod";
 import type { Database } from "../../db/client";
-import { executionResults, reportDefinitions, reportExecutions } from "../../db/schema";
-import { getDashboardForUser } from "../../db/queries/dashboards";
+import { executionResults } from "../../db/schema";
 import type { SessionUser } from "../../db/queries/access";
-import { canAccessInstance } from "../../db/queries/access";
-import { csvLine } from "../executions/csv-export";
-import { apiError } from "../http/api-error";
+import { dashboardForUserOrThrow, executionForUserOrThrow } from "../auth/guards";
+import { AppError } from "../errors";
+import { windowDays } from "../params/zoned";
+import { csvStream } from "../results/csv-writer";
 import { combinedWindows, type CombinedWindow, type DateRange } from "./series";
-import { XLSX_CONTENT_TYPE, xlsxStream } from "./xlsx";
+import { xlsxStream } from "./xlsx";
 
 export const EXPORT_FORMATS = ["csv", "xlsx"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -48,118 +49,74 @@ export function combinedRowBatches(sql: postgres.Sql, windows: CombinedWindow[],
   };
 }
 
-export function csvStream(header: string[], batches: AsyncIterable<Cells[]>): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  let iterator: AsyncIterator<Cells[]>;
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(encoder.encode(csvLine(header)));
-      iterator = batches[Symbol.asyncIterator]();
-    },
-    async pull(controller) {
-      const next = await iterator.next();
-      if (next.done) controller.close();
-      else controller.enqueue(encoder.encode(next.value.map(csvLine).join("")));
-    },
-    async cancel() {
-      await iterator?.return?.();
-    },
-  });
+/** A file to download: the route turns it into a response (lib/http/file.ts). */
+export interface ExportFile {
+  name: string;
+  format: ExportFormat;
+  body: ReadableStream<Uint8Array>;
 }
 
-function fileResponse(format: ExportFormat, name: string, body: ReadableStream<Uint8Array>): Response {
-  return new Response(body, {
-    headers: {
-      "Content-Type": format === "csv" ? "text/csv; charset=utf-8" : XLSX_CONTENT_TYPE,
-      "Content-Disposition": `attachment; filename="${name}.${format}"`,
-      "Cache-Control": "private, no-store",
-    },
-  });
+const exportRange = z.iso.date({ error: "Use a date as YYYY-MM-DD." }).optional().or(z.literal("").transform(() => undefined));
+
+/** The export's query: `?format=csv|xlsx[&from=YYYY-MM-DD&to=YYYY-MM-DD]`; unknown keys ignored. */
+export const exportQuerySchema = z.object({
+  format: z.enum(EXPORT_FORMATS, { error: "Use csv or xlsx." }),
+  from: exportRange,
+  to: exportRange,
+});
+export type ExportQuery = z.output<typeof exportQuerySchema>;
+
+/** Nothing to export is the caller's request being unanswerable, not a server failure (422). */
+const noData = (message: string) => new AppError("UNPROCESSABLE", message);
+
+/** `<report>_<first day>_<last day>_<suffix>`, the window's days in its own zone. */
+function fileName(reportId: string, start: Date | null, end: Date | null, zone: string | null, suffix: string): string {
+  const days = start && end ? windowDays(start, end, zone) : { first: "unknown", last: "unknown" };
+  return `${reportId}_${days.first}_${days.last}_${suffix}`;
 }
 
-/** The JSON error envelope with 422 (lib/errors has no code for "nothing to export"). */
-function noData(message: string): Response {
-  const r = apiError("VALIDATION_ERROR", message);
-  return new Response(r.body, { status: 422, headers: r.headers });
+function body(format: ExportFormat, header: string[], batches: AsyncIterable<Cells[]>, sheetName: string): ReadableStream<Uint8Array> {
+  return format === "csv" ? csvStream(header, batches) : xlsxStream(header, batches, { sheetName });
 }
 
-const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : "unknown");
-/** A window's first and last included day in the report's zone (windows are [start, end)). */
-function zonedDays(start: Date | null, end: Date | null, timeZone: string | null): [string, string] {
-  let fmt: Intl.DateTimeFormat;
-  try {
-    fmt = new Intl.DateTimeFormat("en-CA", { timeZone: timeZone ?? "UTC", year: "numeric", month: "2-digit", day: "2-digit" });
-  } catch {
-    fmt = new Intl.DateTimeFormat("en-CA", { timeZone: "UTC", year: "numeric", month: "2-digit", day: "2-digit" });
-  }
-  return [start ? fmt.format(start) : "unknown", end ? fmt.format(new Date(end.getTime() - 1)) : "unknown"];
-}
-
-export function parseFormat(value: string | null): ExportFormat | null {
-  return (EXPORT_FORMATS as readonly string[]).includes(value ?? "") ? (value as ExportFormat) : null;
-}
-
-/** GET|POST /api/dashboards/[id]/export?format=csv|xlsx&from=&to= */
+/** A dashboard's combined data (newest run per window) over an optional date range. */
 export async function exportDashboard(
   db: Database,
   sql: postgres.Sql,
-  user: SessionUser | null,
+  user: SessionUser,
   dashboardId: string,
-  params: URLSearchParams,
+  query: ExportQuery,
   now: Date,
-): Promise<Response> {
-  if (!user) return apiError("UNAUTHENTICATED", "Sign in to download dashboard data.");
-  const format = parseFormat(params.get("format"));
-  if (!format) {
-    return apiError("VALIDATION_ERROR", "Unknown export format.", [{ field: "format", reason: "Use csv or xlsx." }]);
-  }
-  const dateRe = /^\d{4}-\d{2}-\d{2}$/;
-  const range: DateRange = {};
-  for (const k of ["from", "to"] as const) {
-    const v = params.get(k);
-    if (v === null || v === "") continue;
-    if (!dateRe.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) {
-      return apiError("VALIDATION_ERROR", "Dates are YYYY-MM-DD.", [{ field: k, reason: "Not a date." }]);
-    }
-    range[k] = v;
-  }
-  const view = await getDashboardForUser(db, user, dashboardId);
-  if (!view) return apiError("NOT_FOUND", "Dashboard was not found.");
-  if (!view.reportUuid) return noData("This dashboard has no report, so there is no data to export.");
+): Promise<ExportFile> {
+  const view = await dashboardForUserOrThrow(db, user, dashboardId);
+  if (!view.reportUuid) throw noData("This dashboard has no report, so there is no data to export.");
+  const range: DateRange = { ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) };
   const windows = await combinedWindows(db, view.reportUuid, range, now);
-  if (windows.length === 0) return noData("No completed runs in this range: there is no data to export yet.");
+  if (windows.length === 0) throw noData("No completed runs in this range: there is no data to export yet.");
   const columns = windows.reduce((a, b) => ((b.completedAt?.getTime() ?? 0) >= (a.completedAt?.getTime() ?? 0) ? b : a)).columns;
   const header = ["window_start", "window_end", "provisional", ...columns];
-  const batches = combinedRowBatches(sql, windows, columns);
-  const [first, last] = zonedDays(windows[0]!.start, windows.at(-1)!.end, view.reportTimezone);
-  const name = `${view.reportId}_${first}_${last}_combined`;
-  return fileResponse(format, name, format === "csv" ? csvStream(header, batches) : xlsxStream(header, batches, { sheetName: view.reportId ?? "Data" }));
+  const reportId = view.reportId ?? "dashboard";
+  return {
+    name: fileName(reportId, windows[0]!.start, windows.at(-1)!.end, view.reportTimezone, "combined"),
+    format: query.format,
+    body: body(query.format, header, combinedRowBatches(sql, windows, columns), reportId),
+  };
 }
 
-/** GET /api/executions/[executionId]/xlsx (and the CSV twin's rules: 404 when not visible or no result). */
+/** One run's stored result; 404 when the run is not visible or has no stored result. */
 export async function exportExecution(
   db: Database,
   sql: postgres.Sql,
-  user: SessionUser | null,
+  user: SessionUser,
   executionId: string,
   format: ExportFormat,
-): Promise<Response> {
-  if (!user) return apiError("UNAUTHENTICATED", "Sign in to download results.");
-  const [row] = await db
-    .select({ run: reportExecutions, reportId: reportDefinitions.reportId, result: executionResults })
-    .from(reportExecutions)
-    .innerJoin(reportDefinitions, eq(reportDefinitions.id, reportExecutions.reportId))
-    .leftJoin(executionResults, eq(executionResults.executionId, reportExecutions.id))
-    .where(eq(reportExecutions.executionId, executionId));
-  if (!row?.run.instanceId || !(await canAccessInstance(db, user, row.run.instanceId))) {
-    return apiError("NOT_FOUND", "Execution was not found.");
-  }
-  if (!row.result) return apiError("NOT_FOUND", "This execution has no stored result.");
-  const name = `${row.reportId}_${day(row.run.timeWindowStart)}_${day(row.run.timeWindowEnd)}_${row.run.executionId}`;
-  const batches = executionRowBatches(sql, row.run.id);
-  return fileResponse(
+): Promise<ExportFile> {
+  const { execution, reportId } = await executionForUserOrThrow(db, user, executionId);
+  const [result] = await db.select({ columns: executionResults.columns }).from(executionResults).where(eq(executionResults.executionId, execution.id));
+  if (!result) throw new AppError("NOT_FOUND", "This execution has no stored result.");
+  return {
+    name: fileName(reportId, execution.timeWindowStart, execution.timeWindowEnd, execution.timeWindowTimezone, execution.executionId),
     format,
-    name,
-    format === "csv" ? csvStream(row.result.columns, batches) : xlsxStream(row.result.columns, batches, { sheetName: row.reportId }),
-  );
+    body: body(format, result.columns, executionRowBatches(sql, execution.id), reportId),
+  };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { z } from "zod";
 
 // Human-readable ids made server-side: prefix + 10 characters of [0-9a-z] (~51 bits), so
 // 100k reports collide with probability ~1e-6; the UNIQUE constraint catches the rest.
@@ -22,3 +23,19 @@ export const newExecutionId = (): ExecutionId => `exec_${token(10)}`;
 export const newScheduleId = (): ScheduleId => `sch_${token(10)}`;
 export const newCollectionId = (): CollectionId => `col_${token(10)}`;
 export const newDashboardId = (): DashboardId => `dash_${token(10)}`;
+
+/**
+ * A human id as it may arrive from a URL or a form: the prefix, then letters, digits, `_` or
+ * `-` (ours are 10 of [0-9a-z]; older and test ids are longer). Anything else, a NUL byte or a
+ * 5 MB string, is refused before it reaches a query.
+ */
+function humanId<P extends string>(prefix: P) {
+  const shape = new RegExp(`^${prefix}_[A-Za-z0-9_-]{1,64}$`);
+  return z.custom<`${P}_${string}`>((v) => typeof v === "string" && shape.test(v), `Not a valid id (${prefix}_…).`);
+}
+
+export const reportIdSchema = humanId("rpt");
+export const executionIdSchema = humanId("exec");
+export const scheduleIdSchema = humanId("sch");
+export const collectionIdSchema = humanId("col");
+export const dashboardIdSchema = humanId("dash");

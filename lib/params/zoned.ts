@@ -130,3 +130,12 @@ export function firstOfQuarter(date: string): string {
   return `${date.slice(0, 4)}-${String(q).padStart(2, "0")}-01`;
 }
 export const firstOfYear = (date: string) => `${date.slice(0, 4)}-01-01`;
+
+/**
+ * A stored window's first and last included local day in `zone` (windows are [start, end)), the
+ * one way every page, file name and export names a window. An unknown zone falls back to UTC.
+ */
+export function windowDays(start: Date, end: Date, zone: string | null): { first: string; last: string; zone: string } {
+  const tz = zone && isValidTimeZone(zone) ? zone : "UTC";
+  return { first: localDate(start, tz), last: localDate(new Date(end.getTime() - 1), tz), zone: tz };
+}

@@ -9,9 +9,15 @@ import { SANDBOX_ASINS } from "../amc/sandbox/entities";
 import { createExecution } from "../executions/create";
 import { toAmcWindow } from "../params/window";
 import { createReport } from "./definitions";
-import { validateParameters } from "./validate";
+import type { SessionUser } from "../../db/queries/access";
+import { parseInput } from "../errors";
+import { validateParameters, validateParametersSchema, type ValidateParametersInput } from "./validate";
 
 const { db } = await freshDatabase();
+
+// As the action and the route do: parse at the boundary, then call the domain with typed input.
+const validate = async (user: SessionUser, input: ValidateParametersInput | Record<string, unknown>, at: Date) =>
+  validateParameters(db, user, parseInput(validateParametersSchema, input), at);
 const now = new Date("2026-11-25T15:00:00Z");
 let admin: Awaited<ReturnType<typeof makeUser>>;
 let instance: Awaited<ReturnType<typeof makeInstance>>;
@@ -38,7 +44,7 @@ describe("preview == executed SQL, for every template", () => {
       window: { kind: "last_days", n: 30 },
       timezone: "America/New_York",
     };
-    const preview = await validateParameters(db, admin, input, now);
+    const preview = await validate(admin, input, now);
     expect(preview.valid, JSON.stringify(preview.errors.concat(preview.formErrors as never[]))).toBe(true);
     expect(preview.previewSql).toBeTruthy();
 
@@ -61,9 +67,7 @@ describe("preview == executed SQL, for every template", () => {
 
 describe("validateParameters", () => {
   it("answers valid: false with coded errors for bad values, a bad window and a bad zone, and no SQL", async () => {
-    const r = await validateParameters(
-      db,
-      admin,
+    const r = await validate(admin,
       {
         templateId: "asin_purchases",
         instanceId: instance.instanceId,
@@ -85,7 +89,7 @@ describe("validateParameters", () => {
   });
 
   it("defaults the window to the template's and the zone to UTC", async () => {
-    const r = await validateParameters(db, admin, { templateId: "new_to_brand", instanceId: instance.instanceId }, now);
+    const r = await validate(admin, { templateId: "new_to_brand", instanceId: instance.instanceId }, now);
     expect(r.valid).toBe(true);
     expect(r.timeWindow).toMatchObject({ timeZone: "UTC", days: 30, lagDays: 14, firstDay: "2026-10-12", lastDay: "2026-11-10" });
   });
@@ -94,21 +98,21 @@ describe("validateParameters", () => {
     const member = await makeUser(db);
     const other = await makeInstance(db);
     await grant(db, member.id, instance.id);
-    await expect(validateParameters(db, member, { templateId: "nope", instanceId: instance.instanceId }, now)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(validateParameters(db, member, { templateId: "new_to_brand", instanceId: other.instanceId }, now)).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(validateParameters(db, member, { templateId: "new_to_brand", instanceId: "amcnosuch" }, now)).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(validateParameters(db, admin, { templateId: "new_to_brand", instanceId: "amcnosuch" }, now)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(validateParameters(db, member, { templateId: "new_to_brand" }, now)).rejects.toMatchObject({ code: "VALIDATION_ERROR" });
-    await expect(validateParameters(db, member, { templateId: "new_to_brand", instanceId: instance.instanceId, extra: 1 }, now)).rejects.toMatchObject({
+    await expect(validate(member, { templateId: "nope", instanceId: instance.instanceId }, now)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(validate(member, { templateId: "new_to_brand", instanceId: other.instanceId }, now)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(validate(member, { templateId: "new_to_brand", instanceId: "amcnosuch" }, now)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(validate(admin, { templateId: "new_to_brand", instanceId: "amcnosuch" }, now)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(validate(member, { templateId: "new_to_brand" }, now)).rejects.toMatchObject({ code: "VALIDATION_ERROR" });
+    await expect(validate(member, { templateId: "new_to_brand", instanceId: instance.instanceId, extra: 1 }, now)).rejects.toMatchObject({
       code: "VALIDATION_ERROR",
     });
-    const ok = await validateParameters(db, member, { templateId: "new_to_brand", instanceId: instance.instanceId }, now);
+    const ok = await validate(member, { templateId: "new_to_brand", instanceId: instance.instanceId }, now);
     expect(ok.valid).toBe(true);
   });
 
   it("a deactivated instance is a form error", async () => {
     const off = await makeInstance(db, { isActive: false });
-    const r = await validateParameters(db, admin, { templateId: "new_to_brand", instanceId: off.instanceId }, now);
+    const r = await validate(admin, { templateId: "new_to_brand", instanceId: off.instanceId }, now);
     expect(r.valid).toBe(false);
     expect(r.formErrors.map((e) => e.code)).toEqual(["instance_inactive"]);
   });

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Database } from "../../db/client";
 import { amcInstances } from "../../db/schema";
 import { canAccessInstance, type SessionUser } from "../../db/queries/access";
-import { AppError, forbidden, notFound, parseInput } from "../errors";
+import { AppError, forbidden, notFound } from "../errors";
 import { checkParameters, type CheckResult } from "../params/check";
 import type { ParamDef } from "../params/definitions";
 import type { FieldIssue, FormIssue } from "../params/render";
@@ -34,6 +34,8 @@ export const validateParametersSchema = z.strictObject({
   timezone: z.string().max(100).optional(),
 });
 export type ValidateParametersInput = z.input<typeof validateParametersSchema>;
+/** Builder input as parsed at the boundary (action, route): what the functions below take. */
+export type BuilderInput = z.output<typeof validateParametersSchema>;
 
 export type Instance = typeof amcInstances.$inferSelect;
 
@@ -127,11 +129,10 @@ export function checkAgainst(
   return { result, window, timezone };
 }
 
-/** Parses, loads, checks. Throws 400/403/404 as AppError; everything else is in the result. */
-export async function checkBuilderInput(db: Database, user: SessionUser, input: unknown, now: Date): Promise<CheckedBuilderInput> {
-  const parsed = parseInput(validateParametersSchema, input);
-  const context = await loadBuilderContext(db, user, parsed.templateId, parsed.instanceId);
-  return { context, ...checkAgainst(context, parsed, now) };
+/** Loads, checks. Throws 403/404 as AppError; everything else is in the result. */
+export async function checkBuilderInput(db: Database, user: SessionUser, input: BuilderInput, now: Date): Promise<CheckedBuilderInput> {
+  const context = await loadBuilderContext(db, user, input.templateId, input.instanceId);
+  return { context, ...checkAgainst(context, input, now) };
 }
 
 export function toResponse(result: CheckResult): ValidationResponse {
@@ -147,7 +148,7 @@ export function toResponse(result: CheckResult): ValidationResponse {
 }
 
 /** The one function behind the wizard's preview, the actions and the JSON endpoint. */
-export async function validateParameters(db: Database, user: SessionUser, input: unknown, now: Date): Promise<ValidationResponse> {
+export async function validateParameters(db: Database, user: SessionUser, input: BuilderInput, now: Date): Promise<ValidationResponse> {
   return toResponse((await checkBuilderInput(db, user, input, now)).result);
 }
 

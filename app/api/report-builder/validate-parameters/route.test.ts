@@ -1,17 +1,31 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { SessionUser } from "@/db/queries/access";
 import { seedLibraryTemplates } from "@/lib/templates/seed";
 import { freshDatabase } from "@/test/db";
 import { grant, makeInstance, makeUser } from "@/test/factories";
-import { handleValidateParameters } from "./handler";
+import { callRoute, jsonBody } from "@/test/http";
+import { POST } from "./route";
+
+// The real route and wrapper; the session and the pool are this file's.
+const app = vi.hoisted(() => ({ user: null as unknown, db: null as unknown }));
+vi.mock("@/lib/auth/session", () => ({ currentUser: async () => app.user }));
+vi.mock("@/db/client", async (importOriginal) => ({ ...(await importOriginal<object>()), getDb: () => app.db }));
 
 const { db } = await freshDatabase();
+app.db = db;
 const now = new Date("2026-11-25T15:00:00Z");
-const post = (body: unknown) =>
-  new Request("http://localhost/api/report-builder/validate-parameters", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
+vi.useFakeTimers({ toFake: ["Date"], now });
+afterAll(() => vi.useRealTimers());
+
+const PATH = "/api/report-builder/validate-parameters";
+const post = (body: unknown, headers: Record<string, string> = {}): { method: string; headers: Record<string, string>; body: string } => {
+  const b = jsonBody(body);
+  return { method: "POST", headers: { ...b.headers, ...headers }, body: b.body };
+};
+function handleValidateParameters(_db: unknown, user: SessionUser | null, init: ReturnType<typeof post>, _now: Date) {
+  app.user = user;
+  return callRoute(POST, PATH, init);
+}
 
 let member: Awaited<ReturnType<typeof makeUser>>;
 let mine: Awaited<ReturnType<typeof makeInstance>>;
@@ -81,5 +95,50 @@ describe("POST /api/report-builder/validate-parameters", () => {
     const res = await handleValidateParameters(db, member, post({ templateId: "no_such_template", instanceId: mine.instanceId }), now);
     expect(res.status).toBe(404);
     expect((await res.json()).error).toEqual({ code: "NOT_FOUND", message: "Template was not found." });
+  });
+
+  it("refuses what is not a JSON body of at most 1 MB: 415, 413, and a foreign Origin 403", async () => {
+    const good = { templateId: "asin_purchases", instanceId: mine.instanceId };
+    const text = await handleValidateParameters(db, member, { ...post(good), headers: { "content-type": "text/plain" } }, now);
+    expect(text.status).toBe(415);
+    expect((await text.json()).error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
+    const none = await handleValidateParameters(db, member, { ...post(good), headers: {} }, now);
+    expect(none.status).toBe(415);
+
+    const huge = JSON.stringify({ ...good, values: { asin_list: "B0AAAAAAAA\n".repeat(120_000) } });
+    expect(huge.length).toBeGreaterThan(1024 * 1024);
+    const big = await handleValidateParameters(db, member, post(huge), now);
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" }, requestId: expect.any(String) });
+    // A chunked body with no Content-Length is counted while read.
+    app.user = member;
+    const chunks = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (let i = 0; i < 20; i++) c.enqueue(new TextEncoder().encode(" ".repeat(100_000)));
+        c.close();
+      },
+    });
+    const req = new Request(`http://localhost${PATH}`, { method: "POST", headers: { "content-type": "application/json", origin: "http://localhost" }, body: chunks, duplex: "half" } as RequestInit);
+    expect((await POST(req)).status).toBe(413);
+
+    const foreign = await handleValidateParameters(db, member, post(good, { origin: "https://evil.example" }), now);
+    expect(foreign.status).toBe(403);
+    expect((await foreign.json()).error.code).toBe("FORBIDDEN");
+    const crossSite = await handleValidateParameters(db, member, post(good, { origin: "", "sec-fetch-site": "cross-site" }), now);
+    expect(crossSite.status).toBe(403);
+  });
+
+  it("a NUL byte anywhere in the body is a 400 naming the field, and nothing is logged", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const res = await handleValidateParameters(db, member, post({ templateId: "asin\u0000purchases", instanceId: mine.instanceId }), now);
+      expect(res.status).toBe(400);
+      const body = await res.json();
+      expect(body).toMatchObject({ error: { code: "VALIDATION_ERROR", details: { fieldErrors: { templateId: [expect.any(String)] } } } });
+      expect(res.headers.get("x-request-id")).toBe(body.requestId);
+      expect(errors).not.toHaveBeenCalled();
+    } finally {
+      errors.mockRestore();
+    }
   });
 });
