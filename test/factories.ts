@@ -1,3 +1,4 @@
+import type { PgInsertValue, PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "../db/client";
 import {
   amcInstances,
@@ -17,20 +18,18 @@ import { newDashboardId, newExecutionId, newReportId, newScheduleId } from "../l
 let n = 0;
 const seq = () => `${Date.now().toString(36)}${(n++).toString(36)}`;
 
-export async function makeUser(db: Database, overrides: Partial<typeof users.$inferInsert> = {}) {
-  const [row] = await db
-    .insert(users)
-    .values({ email: `u${seq()}@example.com`, name: "Test User", passwordHash: "x", role: "member", ...overrides })
-    .returning();
+/** Inserts one row and returns it as stored (defaults filled in). */
+async function insertOne<T extends PgTable>(db: Database, table: T, values: PgInsertValue<T>): Promise<T["$inferSelect"]> {
+  const [row] = await db.insert(table).values(values).returning();
   return row!;
 }
 
+export async function makeUser(db: Database, overrides: Partial<typeof users.$inferInsert> = {}) {
+  return insertOne(db, users, { email: `u${seq()}@example.com`, name: "Test User", passwordHash: "x", role: "member", ...overrides });
+}
+
 export async function makeInstance(db: Database, overrides: Partial<typeof amcInstances.$inferInsert> = {}) {
-  const [row] = await db
-    .insert(amcInstances)
-    .values({ instanceId: `amc${seq()}`, instanceName: "Instance", instanceType: "SANDBOX", ...overrides })
-    .returning();
-  return row!;
+  return insertOne(db, amcInstances, { instanceId: `amc${seq()}`, instanceName: "Instance", instanceType: "SANDBOX", ...overrides });
 }
 
 export async function grant(db: Database, userId: string, instanceId: string) {
@@ -38,19 +37,11 @@ export async function grant(db: Database, userId: string, instanceId: string) {
 }
 
 export async function makeTemplate(db: Database, overrides: Partial<typeof queryTemplates.$inferInsert> = {}) {
-  const [row] = await db
-    .insert(queryTemplates)
-    .values({ templateId: `tpl_${seq()}`, name: "Template", sqlTemplate: "SELECT 1", ...overrides })
-    .returning();
-  return row!;
+  return insertOne(db, queryTemplates, { templateId: `tpl_${seq()}`, name: "Template", sqlTemplate: "SELECT 1", ...overrides });
 }
 
 export async function makeReport(db: Database, overrides: Partial<typeof reportDefinitions.$inferInsert> = {}) {
-  const [row] = await db
-    .insert(reportDefinitions)
-    .values({ reportId: newReportId(), name: "Report", ...overrides })
-    .returning();
-  return row!;
+  return insertOne(db, reportDefinitions, { reportId: newReportId(), name: "Report", ...overrides });
 }
 
 export async function makeExecution(
@@ -58,11 +49,7 @@ export async function makeExecution(
   reportUuid: string,
   overrides: Partial<typeof reportExecutions.$inferInsert> & { status?: ExecutionStatus } = {},
 ) {
-  const [row] = await db
-    .insert(reportExecutions)
-    .values({ executionId: newExecutionId(), reportId: reportUuid, triggeredBy: "manual", ...overrides })
-    .returning();
-  return row!;
+  return insertOne(db, reportExecutions, { executionId: newExecutionId(), reportId: reportUuid, triggeredBy: "manual", ...overrides });
 }
 
 export async function makeSchedule(
@@ -70,17 +57,9 @@ export async function makeSchedule(
   reportUuid: string,
   overrides: Partial<typeof reportSchedules.$inferInsert> = {},
 ) {
-  const [row] = await db
-    .insert(reportSchedules)
-    .values({ scheduleId: newScheduleId(), reportId: reportUuid, scheduleType: "daily", cronExpression: "0 2 * * *", ...overrides })
-    .returning();
-  return row!;
+  return insertOne(db, reportSchedules, { scheduleId: newScheduleId(), reportId: reportUuid, scheduleType: "daily", cronExpression: "0 2 * * *", ...overrides });
 }
 
 export async function makeDashboard(db: Database, overrides: Partial<typeof dashboards.$inferInsert> = {}) {
-  const [row] = await db
-    .insert(dashboards)
-    .values({ dashboardId: newDashboardId(), name: "Dashboard", ...overrides })
-    .returning();
-  return row!;
+  return insertOne(db, dashboards, { dashboardId: newDashboardId(), name: "Dashboard", ...overrides });
 }

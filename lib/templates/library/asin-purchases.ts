@@ -1,5 +1,6 @@
 import { ALL_CAMPAIGNS, BRAND_A_ASINS } from "./sandbox-defaults";
-import { campaignListParam, type LibraryTemplate } from "./types";
+import { advancedGroup, booleanParam, campaignListParam, choices, enumParam, integerParam, last30Days } from "./builders";
+import type { LibraryTemplate } from "./types";
 
 // T10: which ASINs were bought after ads, how much was halo, how much new to brand.
 export const asinPurchases: LibraryTemplate = {
@@ -51,51 +52,14 @@ WHERE sales_rank <= {{top_n}}`,
       placeholder: "B0XXXXXXXX, B0YYYYYYYY",
       group: "products",
     },
-    {
-      name: "all_asins",
-      label: "All purchased ASINs (ignore the list)",
-      type: "boolean",
-      default: false,
-      group: "products",
-    },
+    booleanParam("all_asins", "All purchased ASINs (ignore the list)", false, { group: "products" }),
     campaignListParam({ default: ALL_CAMPAIGNS, help: "campaign_id_string values of the campaigns credited with the purchases." }),
-    {
-      name: "ad_product",
-      label: "Ad product",
-      type: "enum_select",
-      default: "all",
-      rules: {
-        options: [
-          { value: "all", label: "All" },
-          { value: "dsp", label: "DSP" },
-          { value: "sponsored_products", label: "Sponsored Products" },
-          { value: "sponsored_brands", label: "Sponsored Brands" },
-          { value: "sponsored_display", label: "Sponsored Display" },
-        ],
-      },
-      group: "scope",
-    },
-    {
-      name: "attribution_basis",
-      label: "Attribute by",
-      type: "enum_select",
-      default: "conversion_time",
-      rules: {
-        options: [
-          { value: "conversion_time", label: "Purchase time (what the period sold)", sql: "amazon_attributed_events_by_conversion_time" },
-          { value: "traffic_time", label: "Ad time (what the period's ads drove)", sql: "amazon_attributed_events_by_traffic_time" },
-        ],
-      },
-      group: "advanced",
-    },
-    {
-      name: "top_n",
-      label: "Top ASINs by sales",
-      type: "number",
-      default: 25,
-      rules: { min: 1, max: 1000, integer: true },
-      group: "advanced",
-    },
+    enumParam("ad_product", "Ad product", "all", choices({ all: "All", dsp: "DSP", sponsored_products: "Sponsored Products", sponsored_brands: "Sponsored Brands", sponsored_display: "Sponsored Display" }), { group: "scope" }),
+    enumParam("attribution_basis", "Attribute by", "conversion_time", [
+      { value: "conversion_time", label: "Purchase time (what the period sold)", sql: "amazon_attributed_events_by_conversion_time" },
+      { value: "traffic_time", label: "Ad time (what the period's ads drove)", sql: "amazon_attributed_events_by_traffic_time" },
+    ], { group: "advanced" }),
+    integerParam("top_n", "Top ASINs by sales", 25, [1, 1000], { group: "advanced" }),
   ],
   reportConfig: {
     widgets: [
@@ -109,8 +73,8 @@ WHERE sales_rank <= {{top_n}}`,
     groups: [
       { id: "products", label: "Products", fields: ["asin_list", "all_asins"] },
       { id: "scope", label: "Campaigns", fields: ["campaign_list", "ad_product"] },
-      { id: "advanced", label: "Advanced", fields: ["attribution_basis", "top_n"], collapsed: true },
+      advancedGroup("attribution_basis", "top_n"),
     ],
-    defaultWindow: { kind: "last_days", n: 30 },
+    defaultWindow: last30Days(),
   },
 };

@@ -1,4 +1,5 @@
 import { DSP_CAMPAIGNS, SP_CAMPAIGNS } from "./sandbox-defaults";
+import { advancedGroup, namedCampaignListParam, booleanParam, enumParam, EXPOSURE_OPTIONS, last30Days } from "./builders";
 import type { LibraryTemplate } from "./types";
 
 // T07: users reached by DSP only, Sponsored Products only, or both, and how likely each group buys.
@@ -60,40 +61,10 @@ SELECT r.exposure_group, r.reach, r.purchasers, r.purchases, r.sales, r.purchase
        r.purchase_rate / NULLIF(MAX(IF(r.exposure_group = 'sp_only', r.purchase_rate, NULL)) OVER (), 0) AS lift_vs_sp_only
 FROM rates r`,
   params: [
-    {
-      name: "dsp_campaign_list",
-      label: "DSP campaigns",
-      type: "campaign_list",
-      default: DSP_CAMPAIGNS,
-      rules: { maxItems: 100 },
-      help: "DSP campaign ids. The defaults are the sandbox's Copperleaf Kitchen DSP campaigns.",
-      group: "audiences",
-    },
-    {
-      name: "sp_campaign_list",
-      label: "Sponsored Products campaigns",
-      type: "campaign_list",
-      default: SP_CAMPAIGNS,
-      rules: { maxItems: 100 },
-      help: "Sponsored Products campaign_id_string values (console ids).",
-      group: "audiences",
-    },
-    {
-      name: "sp_touch",
-      label: "Sponsored Products exposure",
-      type: "enum_select",
-      default: "impressions",
-      rules: { options: [{ value: "impressions", label: "Saw an ad" }, { value: "clicks", label: "Clicked an ad" }] },
-      group: "audiences",
-    },
-    {
-      name: "pre_purchase_only",
-      label: "Only exposures before the purchase",
-      type: "boolean",
-      default: true,
-      help: "Ignore ads a buyer first saw after their last purchase, as Amazon's instructional query does.",
-      group: "advanced",
-    },
+    namedCampaignListParam("dsp_campaign_list", "DSP campaigns", DSP_CAMPAIGNS, { help: "DSP campaign ids. The defaults are the sandbox's Copperleaf Kitchen DSP campaigns.", group: "audiences" }),
+    namedCampaignListParam("sp_campaign_list", "Sponsored Products campaigns", SP_CAMPAIGNS, { help: "Sponsored Products campaign_id_string values (console ids).", group: "audiences" }),
+    enumParam("sp_touch", "Sponsored Products exposure", "impressions", EXPOSURE_OPTIONS, { group: "audiences" }),
+    booleanParam("pre_purchase_only", "Only exposures before the purchase", true, { help: "Ignore ads a buyer first saw after their last purchase, as Amazon's instructional query does.", group: "advanced" }),
   ],
   reportConfig: {
     widgets: [
@@ -107,8 +78,8 @@ FROM rates r`,
   ui: {
     groups: [
       { id: "audiences", label: "Audiences", fields: ["dsp_campaign_list", "sp_campaign_list", "sp_touch"] },
-      { id: "advanced", label: "Advanced", fields: ["pre_purchase_only"], collapsed: true },
+      advancedGroup("pre_purchase_only"),
     ],
-    defaultWindow: { kind: "last_days", n: 30 },
+    defaultWindow: last30Days(),
   },
 };

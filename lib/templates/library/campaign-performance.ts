@@ -1,5 +1,6 @@
 import { ALL_CAMPAIGNS } from "./sandbox-defaults";
-import { campaignListParam, type LibraryTemplate } from "./types";
+import { booleanParam, campaignListParam, choices, enumParam, last30Days, scopeGroup } from "./builders";
+import type { LibraryTemplate } from "./types";
 
 // T01 (amc-data-model.md §3): DSP and sponsored ads side by side, per campaign per day.
 export const campaignPerformanceRoas: LibraryTemplate = {
@@ -58,28 +59,8 @@ FROM stacked
 GROUP BY 1, 2, 3, 4`,
   params: [
     campaignListParam({ default: ALL_CAMPAIGNS, help: "campaign_id_string values (the console ids), comma or newline separated. The defaults are the sandbox's Copperleaf Kitchen campaigns." }),
-    {
-      name: "channel",
-      label: "Channel",
-      type: "enum_select",
-      default: "all",
-      rules: {
-        options: [
-          { value: "all", label: "DSP and sponsored ads" },
-          { value: "dsp", label: "DSP only" },
-          { value: "sponsored_ads", label: "Sponsored ads only" },
-        ],
-      },
-      group: "scope",
-    },
-    {
-      name: "include_brand_halo",
-      label: "Include brand halo sales",
-      type: "boolean",
-      default: true,
-      help: "Count purchases of the brand's other products too (total_* metrics), as the sponsored ads console does.",
-      group: "attribution",
-    },
+    enumParam("channel", "Channel", "all", choices({ all: "DSP and sponsored ads", dsp: "DSP only", sponsored_ads: "Sponsored ads only" }), { group: "scope" }),
+    booleanParam("include_brand_halo", "Include brand halo sales", true, { help: "Count purchases of the brand's other products too (total_* metrics), as the sponsored ads console does.", group: "attribution" }),
   ],
   reportConfig: {
     widgets: [
@@ -92,10 +73,7 @@ GROUP BY 1, 2, 3, 4`,
     privacy: { userCountColumn: "users_min", sensitivity: "low" },
   },
   ui: {
-    groups: [
-      { id: "scope", label: "What to include", fields: ["campaign_list", "channel"] },
-      { id: "attribution", label: "Attribution", fields: ["include_brand_halo"], collapsed: true },
-    ],
-    defaultWindow: { kind: "last_days", n: 30 },
+    groups: [scopeGroup("campaign_list", "channel"), { id: "attribution", label: "Attribution", fields: ["include_brand_halo"], collapsed: true }],
+    defaultWindow: last30Days(),
   },
 };

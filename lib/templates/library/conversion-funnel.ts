@@ -1,5 +1,6 @@
 import { ALL_CAMPAIGNS } from "./sandbox-defaults";
-import { campaignListParam, type LibraryTemplate } from "./types";
+import { booleanParam, campaignListParam, choices, enumParam, last30Days, scopeGroup } from "./builders";
+import type { LibraryTemplate } from "./types";
 
 // T02: reached users → detail page view → add to cart → purchase, per campaign.
 export const conversionFunnel: LibraryTemplate = {
@@ -64,28 +65,8 @@ FROM reach r
 LEFT JOIN funnel f ON f.campaign_id_string = r.campaign_id_string`,
   params: [
     campaignListParam({ default: ALL_CAMPAIGNS }),
-    {
-      name: "ad_product",
-      label: "Ad product",
-      type: "enum_select",
-      default: "all",
-      rules: {
-        options: [
-          { value: "all", label: "DSP and sponsored ads" },
-          { value: "dsp", label: "DSP" },
-          { value: "sponsored_ads", label: "Sponsored ads" },
-        ],
-      },
-      group: "scope",
-    },
-    {
-      name: "include_brand_halo",
-      label: "Include brand halo",
-      type: "boolean",
-      default: true,
-      help: "Count views, carts and purchases of the brand's other products too.",
-      group: "scope",
-    },
+    enumParam("ad_product", "Ad product", "all", choices({ all: "DSP and sponsored ads", dsp: "DSP", sponsored_ads: "Sponsored ads" }), { group: "scope" }),
+    booleanParam("include_brand_halo", "Include brand halo", true, { help: "Count views, carts and purchases of the brand's other products too.", group: "scope" }),
   ],
   reportConfig: {
     widgets: [
@@ -95,8 +76,5 @@ LEFT JOIN funnel f ON f.campaign_id_string = r.campaign_id_string`,
     ],
     privacy: { userCountColumn: "reached_users", sensitivity: "low" },
   },
-  ui: {
-    groups: [{ id: "scope", label: "What to include", fields: ["campaign_list", "ad_product", "include_brand_halo"] }],
-    defaultWindow: { kind: "last_days", n: 30 },
-  },
+  ui: { groups: [scopeGroup("campaign_list", "ad_product", "include_brand_halo")], defaultWindow: last30Days() },
 };

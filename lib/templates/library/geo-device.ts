@@ -1,5 +1,6 @@
 import { DSP_CAMPAIGNS } from "./sandbox-defaults";
-import { campaignListParam, type LibraryTemplate } from "./types";
+import { booleanParam, campaignListParam, columnChoices, enumParam, last30Days, scopeGroup } from "./builders";
+import type { LibraryTemplate } from "./types";
 
 // T09: delivery, reach, cost and conversions by one device or geo dimension (DSP).
 export const geoDeviceBreakdown: LibraryTemplate = {
@@ -43,33 +44,16 @@ SELECT dimension_value,
 FROM stacked
 GROUP BY 1`,
   params: [
-    {
-      name: "dimension",
-      label: "Break down by",
-      type: "enum_select",
-      default: "device_type",
-      rules: {
-        options: [
-          { value: "device_type", label: "Device type", sql: "device_type" },
-          { value: "operating_system", label: "Operating system", sql: "operating_system" },
-          { value: "environment_type", label: "Environment (app / web)", sql: "environment_type" },
-          { value: "iso_state_province_code", label: "State", sql: "iso_state_province_code" },
-          { value: "dma_code", label: "DMA", sql: "dma_code" },
-          { value: "postal_code", label: "Postal code (100-user threshold)", sql: "postal_code" },
-        ],
-      },
-      help: "Postal codes are a HIGH-sensitivity column: rows with fewer than 100 users are dropped.",
-      group: "scope",
-    },
+    enumParam("dimension", "Break down by", "device_type", columnChoices({
+      device_type: "Device type",
+      operating_system: "Operating system",
+      environment_type: "Environment (app / web)",
+      iso_state_province_code: "State",
+      dma_code: "DMA",
+      postal_code: "Postal code (100-user threshold)",
+    }), { help: "Postal codes are a HIGH-sensitivity column: rows with fewer than 100 users are dropped.", group: "scope" }),
     campaignListParam({ label: "DSP campaigns", default: DSP_CAMPAIGNS, help: "DSP campaign ids. The defaults are the sandbox's Copperleaf Kitchen DSP campaigns." }),
-    {
-      name: "with_conversions",
-      label: "With purchases",
-      type: "boolean",
-      default: true,
-      help: "Add purchases and sales attributed to the DSP traffic, by the same dimension.",
-      group: "scope",
-    },
+    booleanParam("with_conversions", "With purchases", true, { help: "Add purchases and sales attributed to the DSP traffic, by the same dimension.", group: "scope" }),
   ],
   reportConfig: {
     widgets: [
@@ -79,8 +63,5 @@ GROUP BY 1`,
     ],
     privacy: { userCountColumn: "users_min", sensitivity: "low" },
   },
-  ui: {
-    groups: [{ id: "scope", label: "What to include", fields: ["dimension", "campaign_list", "with_conversions"] }],
-    defaultWindow: { kind: "last_days", n: 30 },
-  },
+  ui: { groups: [scopeGroup("dimension", "campaign_list", "with_conversions")], defaultWindow: last30Days() },
 };

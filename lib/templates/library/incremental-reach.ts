@@ -1,10 +1,25 @@
 import { DISPLAY_CAMPAIGNS, STV_CAMPAIGN } from "./sandbox-defaults";
+import { advancedGroup, choices, enumParam, EXPOSURE_OPTIONS, namedCampaignListParam } from "./builders";
 import type { LibraryTemplate } from "./types";
 
-const SOURCE_OPTIONS = [
-  { value: "dsp", label: "DSP" },
-  { value: "sponsored_ads", label: "Sponsored ads" },
-];
+// Whether a campaign list names DSP or sponsored ads campaigns: each is read from its own table.
+const SOURCE_OPTIONS = choices({ dsp: "DSP", sponsored_ads: "Sponsored ads" });
+
+// The focus and the base are found the same way: each user's first exposure to the side's
+// campaigns, from DSP or sponsored ads as the side's source says.
+const firstTouches = (side: "focus" | "base") => `  SELECT user_id, MIN(impression_dt_utc) AS first_seen
+  FROM dsp_impressions
+  WHERE {{${side}_source}} = 'dsp' AND user_id IS NOT NULL
+    AND campaign_id_string IN ({{${side}_campaign_list}})
+  GROUP BY 1
+  UNION ALL
+  SELECT user_id, MIN(event_dt_utc)
+  FROM sponsored_ads_traffic
+  WHERE {{${side}_source}} = 'sponsored_ads' AND user_id IS NOT NULL
+    AND campaign_id_string IN ({{${side}_campaign_list}})
+    AND IF({{sa_touch}} = 'clicks', clicks > 0, impressions > 0)
+  GROUP BY 1
+`;
 
 // T08: of the users a focus campaign reached, how many no base campaign reached, and who came first.
 export const incrementalReach: LibraryTemplate = {
@@ -18,33 +33,9 @@ export const incrementalReach: LibraryTemplate = {
   dataLagDays: 2,
   tags: ["reach", "incrementality", "streaming tv"],
   sql: `WITH focus_touches AS (
-  SELECT user_id, MIN(impression_dt_utc) AS first_seen
-  FROM dsp_impressions
-  WHERE {{focus_source}} = 'dsp' AND user_id IS NOT NULL
-    AND campaign_id_string IN ({{focus_campaign_list}})
-  GROUP BY 1
-  UNION ALL
-  SELECT user_id, MIN(event_dt_utc)
-  FROM sponsored_ads_traffic
-  WHERE {{focus_source}} = 'sponsored_ads' AND user_id IS NOT NULL
-    AND campaign_id_string IN ({{focus_campaign_list}})
-    AND IF({{sa_touch}} = 'clicks', clicks > 0, impressions > 0)
-  GROUP BY 1
-),
+${firstTouches("focus")}),
 base_touches AS (
-  SELECT user_id, MIN(impression_dt_utc) AS first_seen
-  FROM dsp_impressions
-  WHERE {{base_source}} = 'dsp' AND user_id IS NOT NULL
-    AND campaign_id_string IN ({{base_campaign_list}})
-  GROUP BY 1
-  UNION ALL
-  SELECT user_id, MIN(event_dt_utc)
-  FROM sponsored_ads_traffic
-  WHERE {{base_source}} = 'sponsored_ads' AND user_id IS NOT NULL
-    AND campaign_id_string IN ({{base_campaign_list}})
-    AND IF({{sa_touch}} = 'clicks', clicks > 0, impressions > 0)
-  GROUP BY 1
-),
+${firstTouches("base")}),
 focus_users AS (SELECT user_id, MIN(first_seen) AS first_seen FROM focus_touches GROUP BY 1),
 base_users AS (SELECT user_id, MIN(first_seen) AS first_seen FROM base_touches GROUP BY 1),
 timing AS (
@@ -61,35 +52,11 @@ SELECT exposure_timing_group, reach,
        reach / NULLIF(SUM(reach) OVER (), 0) AS share
 FROM timing`,
   params: [
-    {
-      name: "focus_campaign_list",
-      label: "Focus campaigns",
-      type: "campaign_list",
-      default: STV_CAMPAIGN,
-      rules: { maxItems: 100 },
-      help: "The campaigns whose incremental reach you want. Default: the sandbox's Streaming TV campaign.",
-      group: "focus",
-    },
-    { name: "focus_source", label: "Focus campaigns are", type: "enum_select", default: "dsp", rules: { options: SOURCE_OPTIONS }, group: "focus" },
-    {
-      name: "base_campaign_list",
-      label: "Base campaigns",
-      type: "campaign_list",
-      default: DISPLAY_CAMPAIGNS,
-      rules: { maxItems: 100 },
-      help: "The campaigns the focus is compared with. Default: the sandbox's display campaigns.",
-      group: "base",
-    },
-    { name: "base_source", label: "Base campaigns are", type: "enum_select", default: "dsp", rules: { options: SOURCE_OPTIONS }, group: "base" },
-    {
-      name: "sa_touch",
-      label: "Sponsored ads exposure",
-      type: "enum_select",
-      default: "impressions",
-      rules: { options: [{ value: "impressions", label: "Saw an ad" }, { value: "clicks", label: "Clicked an ad" }] },
-      help: "Only used for sponsored ads campaigns.",
-      group: "advanced",
-    },
+    namedCampaignListParam("focus_campaign_list", "Focus campaigns", STV_CAMPAIGN, { help: "The campaigns whose incremental reach you want. Default: the sandbox's Streaming TV campaign.", group: "focus" }),
+    enumParam("focus_source", "Focus campaigns are", "dsp", SOURCE_OPTIONS, { group: "focus" }),
+    namedCampaignListParam("base_campaign_list", "Base campaigns", DISPLAY_CAMPAIGNS, { help: "The campaigns the focus is compared with. Default: the sandbox's display campaigns.", group: "base" }),
+    enumParam("base_source", "Base campaigns are", "dsp", SOURCE_OPTIONS, { group: "base" }),
+    enumParam("sa_touch", "Sponsored ads exposure", "impressions", EXPOSURE_OPTIONS, { help: "Only used for sponsored ads campaigns.", group: "advanced" }),
   ],
   reportConfig: {
     widgets: [
@@ -103,7 +70,7 @@ FROM timing`,
     groups: [
       { id: "focus", label: "Focus", fields: ["focus_campaign_list", "focus_source"] },
       { id: "base", label: "Base", fields: ["base_campaign_list", "base_source"] },
-      { id: "advanced", label: "Advanced", fields: ["sa_touch"], collapsed: true },
+      advancedGroup("sa_touch"),
     ],
     defaultWindow: { kind: "last_days", n: 30, lagDays: 2 },
   },

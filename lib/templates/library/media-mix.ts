@@ -1,5 +1,6 @@
 import { ALL_CAMPAIGNS } from "./sandbox-defaults";
-import { campaignListParam, type LibraryTemplate } from "./types";
+import { booleanParam, campaignListParam, choices, enumParam, last30Days, scopeGroup } from "./builders";
+import type { LibraryTemplate } from "./types";
 
 // T11: users by the combination of ad products that reached them.
 export const mediaMixReach: LibraryTemplate = {
@@ -52,30 +53,8 @@ LEFT JOIN buyers b ON b.user_id = p.user_id
 GROUP BY 1`,
   params: [
     campaignListParam({ default: ALL_CAMPAIGNS }),
-    {
-      name: "channels",
-      label: "Channels",
-      type: "enum_select",
-      default: ["DSP", "SP", "SB", "SD", "STV"],
-      rules: {
-        multiple: true,
-        options: [
-          { value: "DSP", label: "DSP" },
-          { value: "SP", label: "Sponsored Products" },
-          { value: "SB", label: "Sponsored Brands" },
-          { value: "SD", label: "Sponsored Display" },
-          { value: "STV", label: "Sponsored TV" },
-        ],
-      },
-      group: "scope",
-    },
-    {
-      name: "with_conversions",
-      label: "With purchases",
-      type: "boolean",
-      default: true,
-      group: "scope",
-    },
+    enumParam("channels", "Channels", ["DSP", "SP", "SB", "SD", "STV"], choices({ DSP: "DSP", SP: "Sponsored Products", SB: "Sponsored Brands", SD: "Sponsored Display", STV: "Sponsored TV" }), { group: "scope", multiple: true }),
+    booleanParam("with_conversions", "With purchases", true, { group: "scope" }),
   ],
   reportConfig: {
     widgets: [
@@ -85,8 +64,5 @@ GROUP BY 1`,
     ],
     privacy: { userCountColumn: "reach", sensitivity: "low" },
   },
-  ui: {
-    groups: [{ id: "scope", label: "What to include", fields: ["campaign_list", "channels", "with_conversions"] }],
-    defaultWindow: { kind: "last_days", n: 30 },
-  },
+  ui: { groups: [scopeGroup("campaign_list", "channels", "with_conversions")], defaultWindow: last30Days() },
 };

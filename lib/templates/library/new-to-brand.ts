@@ -1,5 +1,6 @@
 import { ALL_CAMPAIGNS } from "./sandbox-defaults";
-import { campaignListParam, type LibraryTemplate } from "./types";
+import { booleanParam, campaignListParam, enumParam, last30Days, scopeGroup } from "./builders";
+import type { LibraryTemplate } from "./types";
 
 // T04: the share of attributed purchases, sales and purchasers that are new to the brand.
 export const newToBrand: LibraryTemplate = {
@@ -38,28 +39,12 @@ FROM per_user
 GROUP BY 1`,
   params: [
     campaignListParam({ default: ALL_CAMPAIGNS }),
-    {
-      name: "group_by",
-      label: "One row per",
-      type: "enum_select",
-      default: "campaign",
-      rules: {
-        options: [
-          { value: "campaign", label: "Campaign", sql: "campaign" },
-          { value: "ad_product", label: "Ad product", sql: "COALESCE(ad_product_type, 'DSP')" },
-          { value: "advertiser", label: "Advertiser", sql: "advertiser" },
-        ],
-      },
-      group: "scope",
-    },
-    {
-      name: "include_brand_halo",
-      label: "Include brand halo",
-      type: "boolean",
-      default: true,
-      help: "Use the total (promoted + halo) NTB metrics instead of promoted products only.",
-      group: "scope",
-    },
+    enumParam("group_by", "One row per", "campaign", [
+      { value: "campaign", label: "Campaign", sql: "campaign" },
+      { value: "ad_product", label: "Ad product", sql: "COALESCE(ad_product_type, 'DSP')" },
+      { value: "advertiser", label: "Advertiser", sql: "advertiser" },
+    ], { group: "scope" }),
+    booleanParam("include_brand_halo", "Include brand halo", true, { help: "Use the total (promoted + halo) NTB metrics instead of promoted products only.", group: "scope" }),
   ],
   reportConfig: {
     widgets: [
@@ -70,8 +55,5 @@ GROUP BY 1`,
     ],
     privacy: { userCountColumn: "purchasers", sensitivity: "low" },
   },
-  ui: {
-    groups: [{ id: "scope", label: "What to include", fields: ["campaign_list", "group_by", "include_brand_halo"] }],
-    defaultWindow: { kind: "last_days", n: 30 },
-  },
+  ui: { groups: [scopeGroup("campaign_list", "group_by", "include_brand_halo")], defaultWindow: last30Days() },
 };

@@ -1,5 +1,6 @@
 import { ALL_CAMPAIGNS } from "./sandbox-defaults";
-import { campaignListParam, type LibraryTemplate } from "./types";
+import { campaignListParam, choices, enumParam, integerParam, last30Days, scopeGroup } from "./builders";
+import type { LibraryTemplate } from "./types";
 
 // T05: ordered channel sequences users saw before buying (or not), and how each converts.
 export const pathToConversion: LibraryTemplate = {
@@ -65,23 +66,8 @@ LEFT JOIN buyers b ON b.user_id = p.user_id
 GROUP BY 1`,
   params: [
     campaignListParam({ default: ALL_CAMPAIGNS }),
-    {
-      name: "touch_type",
-      label: "Touches",
-      type: "enum_select",
-      default: "impressions",
-      rules: { options: [{ value: "impressions", label: "Impressions" }, { value: "clicks", label: "Clicks" }] },
-      group: "scope",
-    },
-    {
-      name: "max_path_length",
-      label: "Longest path",
-      type: "number",
-      default: 5,
-      rules: { min: 2, max: 9, integer: true },
-      help: "Steps after this one are left out of a user's path.",
-      group: "scope",
-    },
+    enumParam("touch_type", "Touches", "impressions", choices({ impressions: "Impressions", clicks: "Clicks" }), { group: "scope" }),
+    integerParam("max_path_length", "Longest path", 5, [2, 9], { help: "Steps after this one are left out of a user's path.", group: "scope" }),
   ],
   reportConfig: {
     widgets: [
@@ -90,8 +76,5 @@ GROUP BY 1`,
     ],
     privacy: { userCountColumn: "users", sensitivity: "low" },
   },
-  ui: {
-    groups: [{ id: "scope", label: "What to include", fields: ["campaign_list", "touch_type", "max_path_length"] }],
-    defaultWindow: { kind: "last_days", n: 30 },
-  },
+  ui: { groups: [scopeGroup("campaign_list", "touch_type", "max_path_length")], defaultWindow: last30Days() },
 };

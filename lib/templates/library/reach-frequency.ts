@@ -1,5 +1,6 @@
 import { DSP_CAMPAIGNS } from "./sandbox-defaults";
-import { campaignListParam, type LibraryTemplate } from "./types";
+import { booleanParam, campaignListParam, integerParam, last30Days, scopeGroup } from "./builders";
+import type { LibraryTemplate } from "./types";
 
 // T03: users by number of impressions seen, with the purchase rate of each bucket.
 export const reachFrequency: LibraryTemplate = {
@@ -47,30 +48,9 @@ LEFT JOIN buyers b ON b.user_id = p.user_id
 GROUP BY 1`,
   params: [
     campaignListParam({ default: DSP_CAMPAIGNS, help: "campaign_id_string values, comma or newline separated. The defaults are the sandbox's Copperleaf Kitchen DSP campaigns." }),
-    {
-      name: "max_frequency",
-      label: "Highest frequency bucket",
-      type: "number",
-      default: 10,
-      rules: { min: 5, max: 30, integer: true },
-      help: "Users who saw at least this many impressions are counted in one last \"N or more\" bucket.",
-      group: "scope",
-    },
-    {
-      name: "include_sponsored_ads",
-      label: "Count sponsored ads impressions too",
-      type: "boolean",
-      default: false,
-      group: "scope",
-    },
-    {
-      name: "with_conversions",
-      label: "With purchases",
-      type: "boolean",
-      default: true,
-      help: "Add purchasers, purchases and sales per bucket (attributed to the same campaigns).",
-      group: "scope",
-    },
+    integerParam("max_frequency", "Highest frequency bucket", 10, [5, 30], { help: "Users who saw at least this many impressions are counted in one last \"N or more\" bucket.", group: "scope" }),
+    booleanParam("include_sponsored_ads", "Count sponsored ads impressions too", false, { group: "scope" }),
+    booleanParam("with_conversions", "With purchases", true, { help: "Add purchasers, purchases and sales per bucket (attributed to the same campaigns).", group: "scope" }),
   ],
   reportConfig: {
     widgets: [
@@ -81,7 +61,7 @@ GROUP BY 1`,
     privacy: { userCountColumn: "reach", sensitivity: "low" },
   },
   ui: {
-    groups: [{ id: "scope", label: "What to include", fields: ["campaign_list", "max_frequency", "include_sponsored_ads", "with_conversions"] }],
-    defaultWindow: { kind: "last_days", n: 30 },
+    groups: [scopeGroup("campaign_list", "max_frequency", "include_sponsored_ads", "with_conversions")],
+    defaultWindow: last30Days(),
   },
 };

@@ -1,5 +1,6 @@
 import { SP_CAMPAIGNS } from "./sandbox-defaults";
-import { campaignListParam, type LibraryTemplate } from "./types";
+import { booleanParam, campaignListParam, integerParam, last30Days } from "./builders";
+import type { LibraryTemplate } from "./types";
 
 // Beyond the 11 of amc-data-model.md §3: search-term performance of sponsored ads.
 export const searchTermPerformance: LibraryTemplate = {
@@ -40,13 +41,7 @@ GROUP BY 1, 2
 HAVING SUM(clicks) >= {{min_clicks}}`,
   params: [
     campaignListParam({ label: "Sponsored ads campaigns", default: SP_CAMPAIGNS, help: "campaign_id_string values (console ids). The defaults are the sandbox's Copperleaf Kitchen Sponsored Products campaigns." }),
-    {
-      name: "all_terms",
-      label: "All search terms",
-      type: "boolean",
-      default: true,
-      group: "terms",
-    },
+    booleanParam("all_terms", "All search terms", true, { group: "terms" }),
     {
       name: "term_contains",
       label: "Search term contains",
@@ -56,15 +51,7 @@ HAVING SUM(clicks) >= {{min_clicks}}`,
       help: "Used when \"All search terms\" is off: only terms containing this text (search terms are lower case; % and _ match themselves).",
       group: "terms",
     },
-    {
-      name: "min_clicks",
-      label: "Minimum clicks",
-      type: "threshold_numeric",
-      default: 0,
-      rules: { min: 0, max: 100000, integer: true },
-      help: "Leave out terms with fewer clicks in the window.",
-      group: "terms",
-    },
+    integerParam("min_clicks", "Minimum clicks", 0, [0, 100000], { type: "threshold_numeric", help: "Leave out terms with fewer clicks in the window.", group: "terms" }),
   ],
   reportConfig: {
     widgets: [
@@ -79,6 +66,6 @@ HAVING SUM(clicks) >= {{min_clicks}}`,
       { id: "scope", label: "Campaigns", fields: ["campaign_list"] },
       { id: "terms", label: "Search terms", fields: ["all_terms", "term_contains", "min_clicks"] },
     ],
-    defaultWindow: { kind: "last_days", n: 30 },
+    defaultWindow: last30Days(),
   },
 };

@@ -1,5 +1,6 @@
 import { ALL_CAMPAIGNS } from "./sandbox-defaults";
-import { campaignListParam, type LibraryTemplate } from "./types";
+import { advancedGroup, campaignListParam, choices, enumParam, last30Days, scopeGroup } from "./builders";
+import type { LibraryTemplate } from "./types";
 
 // T06: how long after the credited ad the conversion happens, by channel. The lag is computed
 // from the LOW date/hour columns, not the MEDIUM timestamps, so rows need 2 users, not 100.
@@ -33,55 +34,20 @@ FROM lagged
 GROUP BY 1, 2`,
   params: [
     campaignListParam({ default: ALL_CAMPAIGNS }),
-    {
-      name: "conversion_subtype",
-      label: "Conversion",
-      type: "enum_select",
-      default: "order",
-      rules: {
-        options: [
-          { value: "order", label: "Purchase" },
-          { value: "detailPageView", label: "Detail page view" },
-          { value: "shoppingCart", label: "Add to cart" },
-        ],
+    enumParam("conversion_subtype", "Conversion", "order", choices({ order: "Purchase", detailPageView: "Detail page view", shoppingCart: "Add to cart" }), { group: "scope" }),
+    enumParam("touch_type", "Credited touch", "any", choices({ any: "Impressions and clicks", AD_CLICK: "Clicks", AD_IMP: "Impressions" }), { group: "scope" }),
+    enumParam("granularity", "Lag measured in", "days", [
+      {
+        value: "days",
+        label: "Days",
+        sql: "FLOOR(SECONDS_BETWEEN(CAST(traffic_event_date AS TIMESTAMP), CAST(conversion_event_date AS TIMESTAMP)) / 86400)",
       },
-      group: "scope",
-    },
-    {
-      name: "touch_type",
-      label: "Credited touch",
-      type: "enum_select",
-      default: "any",
-      rules: {
-        options: [
-          { value: "any", label: "Impressions and clicks" },
-          { value: "AD_CLICK", label: "Clicks" },
-          { value: "AD_IMP", label: "Impressions" },
-        ],
+      {
+        value: "hours",
+        label: "Hours",
+        sql: "FLOOR(SECONDS_BETWEEN(CAST(traffic_event_date AS TIMESTAMP), CAST(conversion_event_date AS TIMESTAMP)) / 3600) + conversion_event_hour - traffic_event_hour",
       },
-      group: "scope",
-    },
-    {
-      name: "granularity",
-      label: "Lag measured in",
-      type: "enum_select",
-      default: "days",
-      rules: {
-        options: [
-          {
-            value: "days",
-            label: "Days",
-            sql: "FLOOR(SECONDS_BETWEEN(CAST(traffic_event_date AS TIMESTAMP), CAST(conversion_event_date AS TIMESTAMP)) / 86400)",
-          },
-          {
-            value: "hours",
-            label: "Hours",
-            sql: "FLOOR(SECONDS_BETWEEN(CAST(traffic_event_date AS TIMESTAMP), CAST(conversion_event_date AS TIMESTAMP)) / 3600) + conversion_event_hour - traffic_event_hour",
-          },
-        ],
-      },
-      group: "advanced",
-    },
+    ], { group: "advanced" }),
   ],
   reportConfig: {
     widgets: [
@@ -92,10 +58,7 @@ GROUP BY 1, 2`,
     privacy: { userCountColumn: "users", sensitivity: "low" },
   },
   ui: {
-    groups: [
-      { id: "scope", label: "What to include", fields: ["campaign_list", "conversion_subtype", "touch_type"] },
-      { id: "advanced", label: "Advanced", fields: ["granularity"], collapsed: true },
-    ],
-    defaultWindow: { kind: "last_days", n: 30 },
+    groups: [scopeGroup("campaign_list", "conversion_subtype", "touch_type"), advancedGroup("granularity")],
+    defaultWindow: last30Days(),
   },
 };

@@ -1,5 +1,5 @@
 import type { ParameterType } from "../../../db/schema";
-import { PARAM_LIMITS, type ValidationRules } from "../../params/definitions";
+import type { ValidationRules } from "../../params/definitions";
 import type { WindowSpec } from "../../params/window";
 import type { ReportConfig, UiGroup, UiSchema } from "../config";
 import type { SeedTemplate } from "../seed";
@@ -66,19 +66,3 @@ export function toSeed(t: LibraryTemplate): SeedTemplate {
   };
 }
 
-/**
- * The campaign list most templates filter on: `IN ({{campaign_list}})` over campaign_id_string,
- * at most AMC's 100 ids, defaulting to the sandbox's brand A campaigns. Templates override the
- * label, default or help where theirs differ.
- */
-export function campaignListParam(overrides: Partial<LibraryParam> & { default: string[] }): LibraryParam {
-  return {
-    name: "campaign_list",
-    label: "Campaigns",
-    type: "campaign_list",
-    rules: { maxItems: PARAM_LIMITS.campaignIds },
-    help: "campaign_id_string values, comma or newline separated. The defaults are the sandbox's Copperleaf Kitchen campaigns.",
-    group: "scope",
-    ...overrides,
-  };
-}
