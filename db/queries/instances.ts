@@ -3,7 +3,6 @@ import { and, asc, eq, exists, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { amcAccounts, amcInstances, reportDefinitions, userInstanceAccess, type InstanceType } from "../schema";
 import { type SessionUser } from "./access";
-import type { AccountView } from "../../lib/amc/accounts";
 
 // Read models for the Instances page. Account columns are listed one by one: the encrypted
 // secret columns must never be selected into anything that can reach a page.
@@ -61,6 +60,28 @@ export async function listInstancesForUser(db: Database, user: SessionUser): Pro
     .orderBy(asc(amcInstances.instanceName), asc(amcInstances.instanceId));
 }
 
+/** What may leave the server about an account: never a secret column. */
+export const accountViewColumns = {
+  id: amcAccounts.id,
+  accountId: amcAccounts.accountId,
+  accountName: amcAccounts.accountName,
+  region: amcAccounts.region,
+  marketplaceId: amcAccounts.marketplaceId,
+  status: amcAccounts.status,
+  lastError: amcAccounts.lastError,
+  lastCheckedAt: amcAccounts.lastCheckedAt,
+};
+export interface AccountView {
+  id: string;
+  accountId: string;
+  accountName: string;
+  region: string;
+  marketplaceId: string | null;
+  status: string;
+  lastError: string | null;
+  lastCheckedAt: Date | null;
+}
+
 export interface AccountListRow extends AccountView {
   instanceCount: number;
 }
@@ -76,14 +97,7 @@ export async function listAmcAccounts(db: Database): Promise<AccountListRow[]> {
     .where(eq(amcInstances.accountId, amcAccounts.id));
   return db
     .select({
-      id: amcAccounts.id,
-      accountId: amcAccounts.accountId,
-      accountName: amcAccounts.accountName,
-      region: amcAccounts.region,
-      marketplaceId: amcAccounts.marketplaceId,
-      status: amcAccounts.status,
-      lastError: amcAccounts.lastError,
-      lastCheckedAt: amcAccounts.lastCheckedAt,
+      ...accountViewColumns,
       instanceCount: sql<number>`(${instanceCount})`,
     })
     .from(amcAccounts)

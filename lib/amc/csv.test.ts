@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { amcRejection } from "../../test/rejection";
 import { parseCsv } from "./csv";
 import { AmcError } from "./gateway";
 
@@ -28,15 +29,6 @@ async function collect(rowsIn: AsyncIterable<string[]>): Promise<string[][]> {
 const parseAll = (source: AsyncIterable<Uint8Array>) => collect(parseCsv(source));
 
 const parse = (...parts: (string | Uint8Array)[]) => parseAll(chunks(...parts));
-
-async function rejection(p: Promise<unknown>): Promise<AmcError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!(e instanceof AmcError)) throw new Error(`expected an AmcError, got ${String(e)}`);
-  return e;
-}
 
 describe("parseCsv", () => {
   it("reads a plain file, header first", async () => {
@@ -128,14 +120,14 @@ describe("parseCsv", () => {
   });
 
   it("a file ending inside a quoted field is a transient error (truncated download)", async () => {
-    const e = await rejection(parse('a,b\n1,"never closed\n2,3\n'));
+    const e = await amcRejection(parse('a,b\n1,"never closed\n2,3\n'));
     expect(e.cause).toBe("transient");
     expect(e.message).toMatch(/quoted field/);
   });
 
   it("refuses a runaway row instead of buffering the file", async () => {
     const huge = '"' + "x".repeat(2_000);
-    const e = await rejection(collect(parseCsv(chunks("a\n", huge, huge), { maxRowChars: 1_000 })));
+    const e = await amcRejection(collect(parseCsv(chunks("a\n", huge, huge), { maxRowChars: 1_000 })));
     expect(e.cause).toBe("transient");
   });
 
@@ -145,7 +137,7 @@ describe("parseCsv", () => {
       throw Object.assign(new TypeError("terminated"), { cause: { code: "ECONNRESET" } });
     }
     const seen: string[][] = [];
-    const e = await rejection(
+    const e = await amcRejection(
       (async () => {
         for await (const r of parseCsv(breaking())) seen.push(r);
       })(),
@@ -158,7 +150,7 @@ describe("parseCsv", () => {
       yield enc.encode("a\n");
       throw original;
     }
-    expect(await rejection(parseAll(amcBreaking()))).toBe(original);
+    expect(await amcRejection(parseAll(amcBreaking()))).toBe(original);
   });
 
   it("stopping early closes the source", async () => {

@@ -1,15 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { amcRejection } from "../../test/rejection";
 import { freshDatabase } from "../../test/db";
 import { makeInstance } from "../../test/factories";
 import { FakeGateway } from "../../test/fake-gateway";
 import { FAKE_ADVERTISER_ID, FAKE_REFRESH_TOKEN, FakeAmcServer, testRuntime } from "../../test/fake-amc-server";
 import { amcAccounts, amcInstances } from "../../db/schema";
 import { decryptSecret, encryptSecret, keyringFrom } from "../crypto/secrets";
-import type { InstanceRef } from "../executions/deps";
-import { KEY_CHANGED_MESSAGE } from "./accounts";
-import { AmcError, type AmcGateway, type SubmitRequest } from "./gateway";
+import type { InstanceRef } from "../engine/deps";
+import { KEY_CHANGED_MESSAGE } from "./accounts/messages";
+import type { AmcGateway, SubmitRequest } from "./gateway";
 import type { LiveAmcGateway } from "./live/client";
 import { resolveAmcEndpoints } from "./live/config";
 import { clearTokenProviders, createGatewayResolver, type GatewayResolverOptions } from "./resolve";
@@ -22,15 +23,6 @@ const request: SubmitRequest = {
   sql: "SELECT campaign, SUM(impressions) AS impressions FROM sponsored_ads_traffic GROUP BY campaign",
   timeWindow: { start: "2026-09-01T00:00:00", end: "2026-09-08T00:00:00", timeZone: "America/New_York" },
 };
-
-async function rejection(p: Promise<unknown>): Promise<AmcError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!(e instanceof AmcError)) throw new Error(`expected an AmcError, got ${String(e)}`);
-  return e;
-}
 
 describe("createGatewayResolver", async () => {
   const { db } = await freshDatabase();
@@ -158,7 +150,7 @@ describe("createGatewayResolver", async () => {
     const { resolve } = resolver();
 
     const gw = await resolve(ref);
-    const e = await rejection(gw.submit(request));
+    const e = await amcRejection(gw.submit(request));
     expect(e.cause).toBe("reauthorize");
     const row = await accountRow(account.id);
     expect(row?.status).toBe("needs_reauthorization");
@@ -168,7 +160,7 @@ describe("createGatewayResolver", async () => {
     expect(row?.refreshTokenEncrypted).toBe(account.refreshTokenEncrypted);
 
     const tokenCalls = fake.requestsTo("token").length;
-    const again = await rejection(resolve(ref));
+    const again = await amcRejection(resolve(ref));
     expect(again.cause).toBe("reauthorize");
     expect(again.message).toBe(row?.lastError);
     expect(fake.requestsTo("token")).toHaveLength(tokenCalls);
@@ -183,7 +175,7 @@ describe("createGatewayResolver", async () => {
     const fresh = encryptSecret("Atzr|reconnected", keyring);
     await db.update(amcAccounts).set({ refreshTokenEncrypted: fresh }).where(eq(amcAccounts.id, account.id));
 
-    await rejection(gw.submit(request));
+    await amcRejection(gw.submit(request));
     expect(await accountRow(account.id)).toMatchObject({ status: "active", refreshTokenEncrypted: fresh });
   });
 
@@ -206,7 +198,7 @@ describe("createGatewayResolver", async () => {
 
   it("refuses an instance with no account, clearly", async () => {
     const ref = await standardInstance(null);
-    const e = await rejection(resolver().resolve(ref));
+    const e = await amcRejection(resolver().resolve(ref));
     expect(e.cause).toBe("reauthorize");
     expect(e.message).toContain("This instance is not linked to a connected Amazon Ads account");
     expect(fake.requests).toHaveLength(0);
@@ -217,7 +209,7 @@ describe("createGatewayResolver", async () => {
     const account = await makeAccount({ refreshTokenEncrypted: encryptSecret(FAKE_REFRESH_TOKEN, other) });
     const ref = await standardInstance(account.id);
 
-    const e = await rejection(resolver().resolve(ref));
+    const e = await amcRejection(resolver().resolve(ref));
     expect(e.cause).toBe("reauthorize");
     expect(e.message).toBe(KEY_CHANGED_MESSAGE);
     expect(await accountRow(account.id)).toMatchObject({
@@ -231,7 +223,7 @@ describe("createGatewayResolver", async () => {
   it("refuses a disabled account as a permission problem", async () => {
     const account = await makeAccount({ status: "disabled" });
     const ref = await standardInstance(account.id);
-    const e = await rejection(resolver().resolve(ref));
+    const e = await amcRejection(resolver().resolve(ref));
     expect(e.cause).toBe("permission");
     expect(fake.requests).toHaveLength(0);
   });

@@ -2,16 +2,9 @@ import { eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { amcAccounts, amcInstances } from "../../db/schema";
 import { encryptSecret } from "../crypto/secrets";
-import type { GatewayResolver, InstanceRef } from "../executions/deps";
-import {
-  appKeyring,
-  decryptConnection,
-  explainAccountError,
-  REAUTHORIZE_MESSAGE,
-  unusableCredentialsMessage,
-  updateAccountIfUnchanged,
-  type Keyring,
-} from "./accounts";
+import type { GatewayResolver, InstanceRef } from "../engine/deps";
+import { appKeyring, decryptConnectionOrFlag, updateAccountIfUnchanged, type Keyring } from "./accounts/credentials";
+import { explainAccountError, REAUTHORIZE_MESSAGE } from "./accounts/messages";
 import { AmcError, type AmcGateway } from "./gateway";
 import { createLiveGateway, type AmcConnection } from "./live/client";
 import { isAmcRegion, resolveAmcEndpoints, type AmcEndpoints } from "./live/config";
@@ -84,7 +77,7 @@ export function createGatewayResolver(db: Database, options: GatewayResolverOpti
     }
 
     const endpoints = options.endpoints ?? resolveAmcEndpoints(process.env);
-    // An unknown region fails in decryptConnection below; NA only keeps this line total.
+    // An unknown region fails in decryptConnectionOrFlag below; NA only keeps this line total.
     const regionEndpoints = isAmcRegion(account.region) ? endpoints[account.region] : endpoints.NA;
     const setup = [account.region, regionEndpoints.tokenUrl, account.clientId, account.clientSecretEncrypted].join("\n");
 
@@ -97,22 +90,10 @@ export function createGatewayResolver(db: Database, options: GatewayResolverOpti
       cached.provider.needsReauthorization
     ) {
       const keyring = options.keyring ?? appKeyring();
-      let connection: AmcConnection;
-      try {
-        connection = decryptConnection(account, keyring);
-      } catch (e) {
-        const message = unusableCredentialsMessage(e);
-        if (!message) throw e;
-        // The ciphertext stays (pitfall 36): restoring the old key brings the account back.
-        await updateAccountIfUnchanged(
-          db,
-          account.id,
-          account.refreshTokenEncrypted,
-          { status: "needs_reauthorization", lastError: message, lastCheckedAt: now() },
-          now(),
-        );
-        throw new AmcError("reauthorize", message);
-      }
+      // An unusable connection is flagged on the account, its ciphertext kept (pitfall 36).
+      const decrypted = await decryptConnectionOrFlag(db, account, keyring, now());
+      if (!decrypted.ok) throw new AmcError("reauthorize", decrypted.message);
+      const connection = decrypted.connection;
       const entry: CachedConnection = {
         setup,
         refreshCipher: account.refreshTokenEncrypted,

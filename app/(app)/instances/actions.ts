@@ -3,14 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action, fromForm } from "@/lib/actions/action";
-import {
-  connectAccountManually,
-  discoverInstances,
-  importInstances,
-  manualConnectSchema,
-  testConnection,
-  type DiscoveredInstanceView,
-} from "@/lib/amc/accounts";
+import { connectAccountManually, manualConnectSchema } from "@/lib/amc/accounts/credentials";
+import { discoverInstances, importInstances, testConnection, type DiscoveredInstanceView } from "@/lib/amc/accounts/discovery";
 import type { ErrorBody } from "@/lib/errors";
 
 // Every action re-checks admin rights inside lib/amc/accounts (by the session user, never a form

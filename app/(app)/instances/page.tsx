@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { getDb } from "@/db/client";
 import { listAmcAccounts, listInstancesForUser, type AccountListRow, type InstanceListRow } from "@/db/queries/instances";
-import { connectFailureMessage, isConnectFailure, lwaAppClient } from "@/lib/amc/accounts";
+import { connectFailureMessage, isConnectFailure } from "@/lib/amc/accounts/messages";
+import { lwaAppClient } from "@/lib/amc/accounts/oauth";
 import { requireUser } from "@/lib/auth/session";
 import { AccountActions } from "./account-actions";
 import { AccountStatusBadge, TypeBadge } from "./badges";

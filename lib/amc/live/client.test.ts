@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { amcRejection } from "../../../test/rejection";
 import {
   FAKE_ADVERTISER_ID,
   FAKE_CLIENT_SECRET,
@@ -8,7 +9,7 @@ import {
   type FakeAmcOptions,
 } from "../../../test/fake-amc-server";
 import { parseCsv } from "../csv";
-import { AmcError, type ResultFile, type SubmitRequest } from "../gateway";
+import type { ResultFile, SubmitRequest } from "../gateway";
 import { createLiveGateway, type AmcConnection, type LiveGatewayOptions } from "./client";
 import { resolveAmcEndpoints } from "./config";
 
@@ -54,15 +55,6 @@ const request = (over: Partial<SubmitRequest> = {}): SubmitRequest => ({
   timeWindow: { start: "2026-10-01T00:00:00", end: "2026-10-08T00:00:00", timeZone: "America/New_York" },
   ...over,
 });
-
-async function rejection(p: Promise<unknown>): Promise<AmcError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!(e instanceof AmcError)) throw new Error(`expected an AmcError, got ${String(e)}`);
-  return e;
-}
 
 async function bytesOf(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -141,15 +133,15 @@ describe("submit", () => {
       request({ timeWindow: { start: "2026-10-08T00:00:00", end: "2026-10-01T00:00:00", timeZone: "UTC" } }),
       request({ timeWindow: { start: "2026-10-01T00:00:00", end: "2026-10-08T00:00:00", timeZone: "Mars/Olympus" } }),
     ];
-    for (const r of bad) expect((await rejection(gw.submit(r))).cause).toBe("invalid_query");
-    const uuid = await rejection(gw.submit(request({ instanceId: "3f2b8a4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b" })));
+    for (const r of bad) expect((await amcRejection(gw.submit(r))).cause).toBe("invalid_query");
+    const uuid = await amcRejection(gw.submit(request({ instanceId: "3f2b8a4e-1c2d-4e5f-8a9b-0c1d2e3f4a5b" })));
     expect(uuid.cause).toBe("not_found");
     expect(fake.requests).toHaveLength(0);
   });
 
   it("a query AMC rejects is invalid_query with AMC's reason, sent once", async () => {
     const { gw } = setup();
-    const e = await rejection(gw.submit(request({ sql: "SELECT * FROM sponsored_ads_traffic" })));
+    const e = await amcRejection(gw.submit(request({ sql: "SELECT * FROM sponsored_ads_traffic" })));
     expect(e.cause).toBe("invalid_query");
     expect(e.httpStatus).toBe(400);
     expect(e.message).toContain("SELECT * is not allowed");
@@ -175,7 +167,7 @@ describe("what the client must survive", () => {
   it("a 401 that survives the refresh is an auth error after exactly one retry", async () => {
     const { gw } = setup();
     fake.failNext("status", { status: 401, times: 5 });
-    const e = await rejection(gw.status("amcabc123", "wfe-x"));
+    const e = await amcRejection(gw.status("amcabc123", "wfe-x"));
     expect(e.cause).toBe("auth");
     expect(fake.requestsTo("status")).toHaveLength(2);
     expect(fake.tokenRefreshes).toBe(2);
@@ -189,11 +181,11 @@ describe("what the client must survive", () => {
     fake.expireAccessTokens();
 
     const errors = await Promise.all([
-      rejection(gw.status("amcabc123", amcExecutionId)),
-      rejection(gw.status("amcabc123", amcExecutionId)),
-      rejection(gw.listInstances()),
+      amcRejection(gw.status("amcabc123", amcExecutionId)),
+      amcRejection(gw.status("amcabc123", amcExecutionId)),
+      amcRejection(gw.listInstances()),
     ]);
-    errors.push(await rejection(gw.results("amcabc123", amcExecutionId)));
+    errors.push(await amcRejection(gw.results("amcabc123", amcExecutionId)));
     for (const e of errors) {
       expect(e.cause).toBe("reauthorize");
       expect(e.retryable).toBe(false);
@@ -210,7 +202,7 @@ describe("what the client must survive", () => {
 
   it("403 for a foreign instance is a permission error naming the instance", async () => {
     const { gw, sleeps } = setup();
-    const e = await rejection(gw.status("amcforeign9", "wfe-1"));
+    const e = await amcRejection(gw.status("amcforeign9", "wfe-1"));
     expect(e.cause).toBe("permission");
     expect(e.httpStatus).toBe(403);
     expect(e.message).toContain("amcforeign9");
@@ -231,7 +223,7 @@ describe("what the client must survive", () => {
     const { gw, sleeps, runtime } = setup();
     fake.failNext("status", { status: 429, retryAfter: new Date(runtime.now() + 12_000).toUTCString() });
     fake.failNext("status", { status: 400, body: { code: "400", details: "Workflow execution wfe-9 does not exist." } });
-    const e = await rejection(gw.status("amcabc123", "wfe-9"));
+    const e = await amcRejection(gw.status("amcabc123", "wfe-9"));
     expect(sleeps).toEqual([12_000]);
     expect(e.cause).toBe("not_found");
   });
@@ -239,7 +231,7 @@ describe("what the client must survive", () => {
   it("429 without Retry-After: jittered backoff, bounded, then rate_limited with a retryAfterMs", async () => {
     const { gw, sleeps } = setup();
     fake.failNext("status", { status: 429, times: 10 });
-    const e = await rejection(gw.status("amcabc123", "wfe-1"));
+    const e = await amcRejection(gw.status("amcabc123", "wfe-1"));
     expect(e.cause).toBe("rate_limited");
     expect(e.retryable).toBe(true);
     expect(fake.requestsTo("status")).toHaveLength(3);
@@ -251,7 +243,7 @@ describe("what the client must survive", () => {
   it("a Retry-After too long to wait here is handed straight to the caller", async () => {
     const { gw, sleeps } = setup();
     fake.failNext("create", { status: 429, retryAfter: "3600" });
-    const e = await rejection(gw.submit(request()));
+    const e = await amcRejection(gw.submit(request()));
     expect(e.cause).toBe("rate_limited");
     expect(e.retryAfterMs).toBe(3_600_000);
     expect(sleeps).toEqual([]);
@@ -280,7 +272,7 @@ describe("what the client must survive", () => {
   it("a 5xx burst beyond the bound is a transient error", async () => {
     const { gw, sleeps } = setup();
     fake.failNext("create", { status: 500, times: 3, body: { code: "InternalError", details: "Something broke" } });
-    const e = await rejection(gw.submit(request()));
+    const e = await amcRejection(gw.submit(request()));
     expect(e.cause).toBe("transient");
     expect(e.httpStatus).toBe(500);
     expect(e.message).toContain("Something broke");
@@ -299,7 +291,7 @@ describe("what the client must survive", () => {
       return fetch(input, init);
     };
     const { gw } = setup({ gateway: { runtime: { ...t.runtime, fetch: resetting } } });
-    const e = await rejection(gw.status("amcabc123", "wfe-1"));
+    const e = await amcRejection(gw.status("amcabc123", "wfe-1"));
     expect(e.cause).toBe("transient");
     expect(e.message).toContain("ECONNRESET");
     expect(calls).toBe(3);
@@ -358,7 +350,7 @@ describe("what the client must survive", () => {
     const id = await succeeded(gw, ["a\n1\n"]);
     const [file] = await gw.results("amcabc123", id);
     fake.failNext("download", { status: 403, times: 2, body: "<Error><Code>AccessDenied</Code></Error>" });
-    const e = await rejection((file as ResultFile).open());
+    const e = await amcRejection((file as ResultFile).open());
     expect(e.cause).toBe("transient");
     expect(e.message).not.toContain(fake.baseUrl);
     expect(fake.requestsTo("downloadUrls")).toHaveLength(2);
@@ -406,7 +398,7 @@ describe("what the client must survive", () => {
 
     fake.failNext("download", { cutAfterBytes: 20_000 });
     let rows = 0;
-    const e = await rejection(
+    const e = await amcRejection(
       (async () => {
         for await (const _row of parseCsv(await (file as ResultFile).open())) rows++;
       })(),
@@ -471,7 +463,7 @@ describe("status, cancel, discovery", () => {
 
   it("an unknown execution id is not_found", async () => {
     const { gw } = setup();
-    const e = await rejection(gw.status("amcabc123", "wfe-nope"));
+    const e = await amcRejection(gw.status("amcabc123", "wfe-nope"));
     expect(e.cause).toBe("not_found");
     expect(e.message).toContain("wfe-nope");
   });
@@ -485,7 +477,7 @@ describe("status, cancel, discovery", () => {
     expect(JSON.parse(put?.body ?? "")).toEqual({ status: "CANCELLED" });
     expect((await gw.status("amcabc123", amcExecutionId)).status).toBe("cancelled");
     // Already terminal: AMC says no, and that is not something to retry.
-    expect((await rejection(gw.cancel("amcabc123", amcExecutionId))).retryable).toBe(false);
+    expect((await amcRejection(gw.cancel("amcabc123", amcExecutionId))).retryable).toBe(false);
   });
 
   it("lists instances (all pages) and accounts leniently", async () => {

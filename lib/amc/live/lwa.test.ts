@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { amcRejection } from "../../../test/rejection";
 import {
   FAKE_CLIENT_ID,
   FAKE_CLIENT_SECRET,
@@ -31,15 +32,6 @@ afterEach(async () => {
 });
 
 const client = () => ({ tokenUrl, clientId: FAKE_CLIENT_ID, clientSecret: FAKE_CLIENT_SECRET });
-
-async function rejection(p: Promise<unknown>): Promise<AmcError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!(e instanceof AmcError)) throw new Error(`expected an AmcError, got ${String(e)}`);
-  return e;
-}
 
 describe("OAuth authorization-code flow", () => {
   it("builds the consent URL with client, scope, code response, redirect and state", () => {
@@ -103,7 +95,7 @@ describe("OAuth authorization-code flow", () => {
     const redirectUri = "https://reports.example.com/cb";
     const code = fake.issueAuthorizationCode(redirectUri);
     await exchangeAuthorizationCode({ ...client(), code, redirectUri });
-    const e = await rejection(exchangeAuthorizationCode({ ...client(), code, redirectUri }));
+    const e = await amcRejection(exchangeAuthorizationCode({ ...client(), code, redirectUri }));
     expect(e.cause).toBe("reauthorize");
     expect(e.amcCode).toBe("invalid_grant");
     expect(fake.requestsTo("token")).toHaveLength(2);
@@ -134,7 +126,7 @@ describe("refresh-token exchange", () => {
   it("gives up on 5xx after 3 attempts with a transient error", async () => {
     const t = testRuntime();
     fake.failNext("token", { status: 500, times: 5 });
-    const e = await rejection(exchangeRefreshToken({ ...client(), refreshToken: FAKE_REFRESH_TOKEN }, { runtime: t.runtime }));
+    const e = await amcRejection(exchangeRefreshToken({ ...client(), refreshToken: FAKE_REFRESH_TOKEN }, { runtime: t.runtime }));
     expect(e.cause).toBe("transient");
     expect(e.retryable).toBe(true);
     expect(fake.requestsTo("token")).toHaveLength(3);
@@ -154,7 +146,7 @@ describe("refresh-token exchange", () => {
 
     const t3 = testRuntime();
     fake.failNext("token", { status: 429, times: 3 });
-    const e = await rejection(exchangeRefreshToken({ ...client(), refreshToken: FAKE_REFRESH_TOKEN }, { runtime: t3.runtime }));
+    const e = await amcRejection(exchangeRefreshToken({ ...client(), refreshToken: FAKE_REFRESH_TOKEN }, { runtime: t3.runtime }));
     expect(e.cause).toBe("rate_limited");
     expect(e.retryAfterMs).toBeGreaterThan(0);
   });
@@ -175,14 +167,14 @@ describe("refresh-token exchange", () => {
   it("a revoked refresh token or a wrong secret → reauthorize at once, secrets kept out of the message", async () => {
     const t = testRuntime();
     fake.revokeRefreshToken(FAKE_REFRESH_TOKEN);
-    const revoked = await rejection(
+    const revoked = await amcRejection(
       exchangeRefreshToken({ ...client(), refreshToken: FAKE_REFRESH_TOKEN }, { runtime: t.runtime }),
     );
     expect(revoked.cause).toBe("reauthorize");
     expect(revoked.httpStatus).toBe(400);
     expect(revoked.amcCode).toBe("invalid_grant");
 
-    const wrongSecret = await rejection(
+    const wrongSecret = await amcRejection(
       exchangeRefreshToken(
         { ...client(), clientSecret: "Wrong-Secret-Value", refreshToken: FAKE_REFRESH_TOKEN },
         { runtime: t.runtime },
@@ -205,7 +197,7 @@ describe("refresh-token exchange", () => {
       status: 400,
       body: { error: "invalid_grant", error_description: `bad token ${FAKE_REFRESH_TOKEN} for ${FAKE_CLIENT_SECRET}` },
     });
-    const e = await rejection(exchangeRefreshToken({ ...client(), refreshToken: FAKE_REFRESH_TOKEN }));
+    const e = await amcRejection(exchangeRefreshToken({ ...client(), refreshToken: FAKE_REFRESH_TOKEN }));
     expect(e.message).not.toContain(FAKE_REFRESH_TOKEN);
     expect(e.message).not.toContain(FAKE_CLIENT_SECRET);
     expect(e.message).toContain("[redacted]");
@@ -255,8 +247,8 @@ describe("TokenProvider", () => {
     const t = testRuntime();
     const p = provider(t, { onReauthorizationNeeded: hook });
     fake.revokeRefreshToken(FAKE_REFRESH_TOKEN);
-    const errors = await Promise.all(Array.from({ length: 5 }, () => rejection(p.getAccessToken())));
-    errors.push(await rejection(p.getAccessToken()));
+    const errors = await Promise.all(Array.from({ length: 5 }, () => amcRejection(p.getAccessToken())));
+    errors.push(await amcRejection(p.getAccessToken()));
     for (const e of errors) expect(e.cause).toBe("reauthorize");
     expect(hook).toHaveBeenCalledTimes(1);
     expect(hook.mock.calls[0]?.[0]).toBeInstanceOf(AmcError);
@@ -274,7 +266,7 @@ describe("TokenProvider", () => {
       },
     });
     fake.revokeRefreshToken(FAKE_REFRESH_TOKEN);
-    expect((await rejection(p.getAccessToken())).cause).toBe("reauthorize");
+    expect((await amcRejection(p.getAccessToken())).cause).toBe("reauthorize");
     expect(t.logs.some((l) => l.event === "lwa.hook_failed")).toBe(true);
   });
 
@@ -282,7 +274,7 @@ describe("TokenProvider", () => {
     const t = testRuntime();
     const p = provider(t);
     fake.failNext("token", { status: 503, times: 3 });
-    expect((await rejection(p.getAccessToken())).cause).toBe("transient");
+    expect((await amcRejection(p.getAccessToken())).cause).toBe("transient");
     expect(p.needsReauthorization).toBe(false);
     expect(await p.getAccessToken()).toMatch(/^Atza\|/);
   });

@@ -1,13 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
 import { getDb } from "@/db/client";
-import {
-  AccountConnectError,
-  appBaseUrl,
-  completeAccountConnect,
-  loggableText,
-  oauthRedirectUri,
-} from "@/lib/amc/accounts";
+import { AccountConnectError, loggableText } from "@/lib/amc/accounts/messages";
+import { appBaseUrl, completeAccountConnect, oauthRedirectUri } from "@/lib/amc/accounts/oauth";
 import { currentUser } from "@/lib/auth/session";
 
 // GET /api/amc/oauth/callback?code=…&state=… (or ?error=…&error_description=…&state=…): Amazon

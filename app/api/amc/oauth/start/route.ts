@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
 import { getDb } from "@/db/client";
-import { AccountConnectError, appBaseUrl, loggableText, oauthRedirectUri, startAccountConnect } from "@/lib/amc/accounts";
+import { AccountConnectError, loggableText } from "@/lib/amc/accounts/messages";
+import { appBaseUrl, oauthRedirectUri, startAccountConnect } from "@/lib/amc/accounts/oauth";
 import { currentUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 
