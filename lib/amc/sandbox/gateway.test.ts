@@ -1,15 +1,11 @@
 import { sql } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase } from "../../../test/db";
+import { describe, expect, it } from "vitest";
+import { sandboxDatabase } from "../../../test/sandbox";
 import { AmcError, type AmcTimeWindow, type ResultFile } from "../gateway";
-import { ensureSandboxData } from "./generate";
 import { SANDBOX_INSTANCE, createSandboxGateway, sandboxExecutionDetails } from "./gateway";
 import { CATALOG_QUERIES } from "../../../test/sandbox-queries";
 
-const { db } = await freshDatabase();
-beforeAll(async () => {
-  await ensureSandboxData(db, { size: "test" });
-});
+const { db } = await sandboxDatabase();
 
 let clock = new Date("2025-04-30T12:00:00Z");
 const tick = (ms: number) => {

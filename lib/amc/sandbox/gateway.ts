@@ -13,11 +13,13 @@ import {
   toExecutionStatus,
 } from "../gateway";
 import { csvChunks, toCsv } from "./csv";
-import { ensureSandboxData, type SandboxDataOptions } from "./generate";
+import type { SandboxDataOptions } from "./data/options";
+import { ensureSandboxData } from "./generate";
 import { analyzeAmcSql, violationMessage } from "./rules";
 import { SandboxQueryError, runSandboxQuery } from "./run";
 import { ensureSandboxSchema } from "./schema";
-import { type ExtendedWindow, TranslationError, translateAmcSql } from "./translate";
+import { type ExtendedWindow, translateAmcSql } from "./translate";
+import { TranslationError } from "./translate/error";
 
 /**
  * AmcGateway over the sandbox, behaving like AMC: submit validates what AMC rejects with a 400

@@ -2,13 +2,9 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { Database } from "../../../db/client";
 import { freshDatabase } from "../../../test/db";
-import {
-  SANDBOX_CAMPAIGNS,
-  SANDBOX_DATA_TABLES,
-  SANDBOX_GENERATOR_VERSION,
-  ensureSandboxData,
-  generateSandboxData,
-} from "./generate";
+import { SANDBOX_DATA_TABLES } from "./data/tables";
+import { SANDBOX_CAMPAIGNS } from "./entities";
+import { SANDBOX_GENERATOR_VERSION, ensureSandboxData, generateSandboxData } from "./generate";
 
 const [a, b, c, d] = [await freshDatabase(), await freshDatabase(), await freshDatabase(), await freshDatabase()];
 

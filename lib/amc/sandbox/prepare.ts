@@ -1,5 +1,6 @@
 import type { Database } from "../../../db/client";
-import { ensureSandboxData, SANDBOX_SIZES } from "./generate";
+import { SANDBOX_SIZES } from "./data/options";
+import { ensureSandboxData } from "./generate";
 
 /**
  * The sandbox data the app runs on: traffic up to the next Monday (UTC), so that the windows

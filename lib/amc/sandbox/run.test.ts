@@ -1,17 +1,13 @@
 import { sql } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
-import { freshDatabase } from "../../../test/db";
+import { describe, expect, it } from "vitest";
+import { sandboxDatabase } from "../../../test/sandbox";
 import type { AmcTimeWindow } from "../gateway";
-import { ensureSandboxData } from "./generate";
 import { analyzeAmcSql } from "./rules";
 import { type RunOptions, SandboxQueryError, runSandboxQuery } from "./run";
 import { CATALOG_QUERIES } from "../../../test/sandbox-queries";
 import { translateAmcSql } from "./translate";
 
-const { db } = await freshDatabase();
-beforeAll(async () => {
-  await ensureSandboxData(db, { size: "test" });
-});
+const { db } = await sandboxDatabase();
 
 // Test-size traffic runs 2025-02-16 .. 2025-03-31 (anchor 2025-04-01).
 const MARCH_NY: AmcTimeWindow = { start: "2025-03-01T00:00:00", end: "2025-04-01T00:00:00", timeZone: "America/New_York" };

@@ -3,7 +3,8 @@ import type { Database } from "../../../db/client";
 import type { AmcTimeWindow } from "../gateway";
 import { SANDBOX_READER_ROLE, SANDBOX_SCHEMA, SANDBOX_TABLES } from "./catalog";
 import { SqlSyntaxError, tokenize } from "./sql-lexer";
-import { type ExtendedWindow, localToPg } from "./translate";
+import type { ExtendedWindow } from "./translate";
+import { localToPg } from "./translate/literals";
 
 /**
  * Runs translated sandbox SQL the way AMC would see it: every AMC table name is a temp view of

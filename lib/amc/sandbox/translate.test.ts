@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { freshDatabase } from "../../../test/db";
-import { TranslationError, translateAmcSql } from "./translate";
+import { translateAmcSql } from "./translate";
+import { TranslationError } from "./translate/error";
 
 const ctx = {
   now: new Date("2025-04-30T15:04:05.678Z"),

@@ -19,6 +19,9 @@ import {
   stringValue,
   word,
 } from "./sql-lexer";
+import { TranslationError } from "./translate/error";
+import { amcFunctionSql, isAmcFunction } from "./translate/functions";
+import { localToPg, nowLiteral, quoteLiteral, relativeLiteral, todayLiteral } from "./translate/literals";
 
 /**
  * AMC SQL → PostgreSQL for the sandbox (amc-data-model.md §2.5). Works on the token tree, so
@@ -47,15 +50,6 @@ export interface Translation {
   extendedWindows: ExtendedWindow[];
 }
 
-/** The SQL uses something the sandbox cannot translate; the message reads like AMC's. */
-export class TranslationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "TranslationError";
-  }
-}
-
-const LOCAL_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})$/;
 const ISO_DURATION = /^P(?!$)(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
 
 /** Words after a derived table that are not its alias. */
@@ -98,19 +92,6 @@ const CAST_TYPES: Record<string, string> = {
   BOOLEAN: "boolean",
   DATE: "date",
   TIMESTAMP: "timestamp",
-};
-
-const EXTRACT_UNITS: Record<string, { unit: string; needsTimestamp: boolean }> = {
-  HOUR: { unit: "HOUR", needsTimestamp: true },
-  MINUTE: { unit: "MINUTE", needsTimestamp: true },
-  SECOND: { unit: "SECOND", needsTimestamp: true },
-  MONTH: { unit: "MONTH", needsTimestamp: false },
-  YEAR: { unit: "YEAR", needsTimestamp: false },
-  QUARTER: { unit: "QUARTER", needsTimestamp: false },
-  DAYOFMONTH: { unit: "DAY", needsTimestamp: false },
-  DAYOFYEAR: { unit: "DOY", needsTimestamp: false },
-  // PostgreSQL's WEEK is the ISO week; AMC's week numbering is not documented.
-  WEEK: { unit: "WEEK", needsTimestamp: false },
 };
 
 export function translateAmcSql(amcSql: string, ctx: TranslateContext): Translation {
@@ -188,11 +169,11 @@ class Translator {
         }
       }
       if (w === "CURRENT_DATE" && !isGroup(next)) {
-        out += `DATE '${this.today()}'`;
+        out += todayLiteral(this.ctx.now);
         continue;
       }
       if (w === "CURRENT_TIMESTAMP" && !isGroup(next)) {
-        out += `TIMESTAMP '${this.nowText()}'`;
+        out += nowLiteral(this.ctx.now);
         continue;
       }
       if (w === "NOT" && isWord(next, "SIMILAR")) {
@@ -225,178 +206,15 @@ class Translator {
     return splitCommas(group.children).map((a) => this.emit(a).trim());
   }
 
-  private arity(name: string, args: string[], ...allowed: number[]): void {
-    if (!allowed.includes(args.length)) {
-      throw new TranslationError(
-        `Invalid number of arguments for function ${name}: expected ${allowed.join(" or ")}, got ${args.length}`,
-      );
-    }
-  }
-
   /** A translated call, or undefined when the name passes through unchanged. */
   private call(w: string, group: GroupNode): string | undefined {
-    const a = () => this.args(group);
-    const unit = EXTRACT_UNITS[w];
-    if (unit) {
-      const args = a();
-      this.arity(w, args, 1);
-      const x = unit.needsTimestamp ? `(${args[0]})::timestamp` : `(${args[0]})`;
-      return w === "SECOND" ? `(floor(EXTRACT(SECOND FROM ${x}))::int)` : `(EXTRACT(${unit.unit} FROM ${x})::int)`;
-    }
     switch (w) {
-      case "IF": {
-        const args = a();
-        this.arity(w, args, 3);
-        return `(CASE WHEN ${args[0]} THEN ${args[1]} ELSE ${args[2]} END)`;
-      }
-      case "NVL":
-      case "IFNULL": {
-        const args = a();
-        this.arity(w, args, 2);
-        return `COALESCE(${args.join(", ")})`;
-      }
-      case "NVL2": {
-        const args = a();
-        this.arity(w, args, 3);
-        return `(CASE WHEN (${args[0]}) IS NOT NULL THEN ${args[1]} ELSE ${args[2]} END)`;
-      }
-      case "SECONDS_BETWEEN": {
-        const args = a();
-        this.arity(w, args, 2);
-        return `EXTRACT(EPOCH FROM ((${args[1]})::timestamp - (${args[0]})::timestamp))`;
-      }
-      case "DAYOFWEEK": {
-        const args = a();
-        this.arity(w, args, 1);
-        // AMC: 1 = Sunday; PostgreSQL DOW: 0 = Sunday.
-        return `(EXTRACT(DOW FROM (${args[0]}))::int + 1)`;
-      }
-      case "CONVERT_TIME_ZONE_FROM_UTC": {
-        const args = a();
-        this.arity(w, args, 2);
-        return `(((${args[0]})::timestamp AT TIME ZONE 'UTC') AT TIME ZONE (${args[1]}))`;
-      }
-      case "EPOCH_TO_UTC_TIMESTAMP": {
-        const args = a();
-        this.arity(w, args, 1);
-        // AMC accepts seconds or milliseconds.
-        const x = `(${args[0]})`;
-        return `(to_timestamp(CASE WHEN ${x} > 100000000000 THEN ${x} / 1000.0 ELSE ${x} END) AT TIME ZONE 'UTC')`;
-      }
       case "COLLECT":
         return `array_agg(${this.emit(group.children).trim()})`;
       case "ARRAY_SORT": {
-        const inner = sig(group.children);
-        if (inner.length === 2 && isWord(inner[0], "COLLECT") && isGroup(inner[1])) {
-          const body = sig(inner[1].children);
-          const distinct = isWord(body[0], "DISTINCT");
-          const exprNodes = distinct ? inner[1].children.slice(inner[1].children.indexOf(body[0] as Node) + 1) : inner[1].children;
-          const x = this.emit(exprNodes).trim();
-          return `array_agg(${distinct ? "DISTINCT " : ""}${x} ORDER BY ${x})`;
-        }
-        const args = a();
-        this.arity(w, args, 1);
-        return `ARRAY(SELECT __x FROM unnest(${args[0]}) AS __s(__x) ORDER BY 1)`;
-      }
-      case "ARRAY_CONTAINS": {
-        const args = a();
-        this.arity(w, args, 2);
-        return `((${args[1]}) = ANY(${args[0]}))`;
-      }
-      case "EXPLODE": {
-        const args = a();
-        this.arity(w, args, 1);
-        return `unnest(${args[0]})`;
-      }
-      case "ARRAY_DISTINCT": {
-        const args = a();
-        this.arity(w, args, 1);
-        return `ARRAY(SELECT DISTINCT unnest(${args[0]}))`;
-      }
-      case "ARRAY_UNION":
-      case "ARRAY_INTERSECT":
-      case "ARRAY_COMPLEMENT": {
-        const args = a();
-        this.arity(w, args, 2);
-        const op = w === "ARRAY_UNION" ? "UNION" : w === "ARRAY_INTERSECT" ? "INTERSECT" : "EXCEPT";
-        return `ARRAY(SELECT unnest(${args[0]}) ${op} SELECT unnest(${args[1]}))`;
-      }
-      case "NAMED_ROW": {
-        const args = a();
-        if (args.length === 0 || args.length % 2 !== 0) {
-          throw new TranslationError("NAMED_ROW expects name/value pairs");
-        }
-        return `ROW(${args.filter((_, k) => k % 2 === 1).join(", ")})`;
-      }
-      case "CONTAINED_IN": {
-        const args = a();
-        if (args.length < 2) throw new TranslationError("CONTAINED_IN expects a value and at least one candidate");
-        return `((${args[0]}) IN (${args.slice(1).join(", ")}))`;
-      }
-      case "REGEXP_SPLIT": {
-        const args = a();
-        this.arity(w, args, 2);
-        return `regexp_split_to_array(${args.join(", ")})`;
-      }
-      case "REGEXP_SUBSTR": {
-        const args = a();
-        this.arity(w, args, 2);
-        return `substring((${args[0]}) from (${args[1]}))`;
-      }
-      case "REGEXP_REPLACE": {
-        const args = a();
-        this.arity(w, args, 3);
-        // AMC replaces every match (Java replaceAll); PostgreSQL only the first without 'g'.
-        return `regexp_replace(${args.join(", ")}, 'g')`;
-      }
-      case "CHARINDEX":
-      case "LOCATE": {
-        const args = a();
-        this.arity(w, args, 2);
-        return `strpos(${args[1]}, ${args[0]})`;
-      }
-      case "INSTR": {
-        const args = a();
-        this.arity(w, args, 2);
-        return `strpos(${args[0]}, ${args[1]})`;
-      }
-      case "MEDIAN": {
-        const args = a();
-        this.arity(w, args, 1);
-        return `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${args[0]})`;
-      }
-      case "PERCENTILE":
-      case "APPROX_PERCENTILE": {
-        const args = a();
-        this.arity(w, args, 2);
-        return `percentile_cont(${args[1]}) WITHIN GROUP (ORDER BY ${args[0]})`;
-      }
-      case "SKEWNESS": {
-        const args = a();
-        this.arity(w, args, 1);
-        const x = `(${args[0]})::double precision`;
-        const m1 = `avg(${x})`;
-        const m2 = `avg(${x} ^ 2)`;
-        const m3 = `avg(${x} ^ 3)`;
-        // Population skewness from raw moments: (E[x³] − 3μE[x²] + 2μ³) / (E[x²] − μ²)^1.5.
-        return `((${m3} - 3 * ${m1} * ${m2} + 2 * ${m1} ^ 3) / NULLIF((${m2} - ${m1} ^ 2) ^ 1.5, 0))`;
-      }
-      case "HASH64": {
-        const args = a();
-        this.arity(w, args, 1);
-        return `hashtextextended((${args[0]})::text, 0)`;
-      }
-      case "UUID": {
-        this.arity(w, a(), 0);
-        return "gen_random_uuid()::text";
-      }
-      case "GREATEST":
-      case "LEAST": {
-        const args = a();
-        if (args.length < 1) throw new TranslationError(`${w} expects at least one argument`);
-        // AMC returns NULL when any input is NULL; PostgreSQL ignores NULL inputs.
-        const anyNull = args.map((x) => `(${x}) IS NULL`).join(" OR ");
-        return `(CASE WHEN ${anyNull} THEN NULL ELSE ${w}(${args.join(", ")}) END)`;
+        const sorted = this.sortedCollect(group);
+        if (sorted !== undefined) return sorted;
+        break;
       }
       case "BUILT_IN_PARAMETER":
         return this.builtIn(group);
@@ -406,9 +224,19 @@ class Translator {
         );
       case "CAST":
         return this.cast(group);
-      default:
-        return undefined;
     }
+    return isAmcFunction(w) ? amcFunctionSql(w, this.args(group)) : undefined;
+  }
+
+  /** ARRAY_SORT(COLLECT([DISTINCT] x)) → one ordered array_agg; undefined for other arguments. */
+  private sortedCollect(group: GroupNode): string | undefined {
+    const inner = sig(group.children);
+    if (!(inner.length === 2 && isWord(inner[0], "COLLECT") && isGroup(inner[1]))) return undefined;
+    const body = sig(inner[1].children);
+    const distinct = isWord(body[0], "DISTINCT");
+    const exprNodes = distinct ? inner[1].children.slice(inner[1].children.indexOf(body[0] as Node) + 1) : inner[1].children;
+    const x = this.emit(exprNodes).trim();
+    return `array_agg(${distinct ? "DISTINCT " : ""}${x} ORDER BY ${x})`;
   }
 
   private cast(group: GroupNode): string {
@@ -426,7 +254,7 @@ class Translator {
     const typeWord = word(typeNodes[0]);
     const literal = sig(exprNodes).length === 1 ? stringValue(sig(exprNodes)[0]) : undefined;
     if (literal !== undefined && (typeWord === "DATE" || typeWord === "TIMESTAMP") && typeNodes.length === 1) {
-      const pinned = this.relativeLiteral(literal.trim().toLowerCase(), typeWord);
+      const pinned = relativeLiteral(literal.trim().toLowerCase(), typeWord, this.ctx.now);
       if (pinned !== undefined) return pinned;
     }
     const expr = this.emit(exprNodes).trim();
@@ -434,19 +262,6 @@ class Translator {
     if (typeWord && CAST_TYPES[typeWord] && typeNodes.length === 1) type = CAST_TYPES[typeWord] as string;
     else type = nodesText(children.slice(asIdx + 1)).trim();
     return `CAST(${expr} AS ${type})`;
-  }
-
-  /** CAST('today' AS DATE) and friends, pinned to the sandbox clock. */
-  private relativeLiteral(value: string, type: "DATE" | "TIMESTAMP"): string | undefined {
-    const dayShift: Record<string, number> = { today: 0, yesterday: -1, tomorrow: 1 };
-    if (value === "now") {
-      return type === "DATE" ? `DATE '${this.today()}'` : `TIMESTAMP '${this.nowText()}'`;
-    }
-    const shift = dayShift[value];
-    if (shift === undefined) return undefined;
-    const d = new Date(Date.UTC(this.ctx.now.getUTCFullYear(), this.ctx.now.getUTCMonth(), this.ctx.now.getUTCDate() + shift));
-    const day = d.toISOString().slice(0, 10);
-    return type === "DATE" ? `DATE '${day}'` : `TIMESTAMP '${day} 00:00:00'`;
   }
 
   private builtIn(group: GroupNode): string {
@@ -499,14 +314,6 @@ class Translator {
     if (s.length === 2 && isWord(s[0], "NULLIF") && isGroup(s[1])) return `CAST(${x} AS double precision)`;
     return `CAST(NULLIF(${x}, 0) AS double precision)`;
   }
-
-  private today(): string {
-    return this.ctx.now.toISOString().slice(0, 10);
-  }
-
-  private nowText(): string {
-    return this.ctx.now.toISOString().slice(0, 23).replace("T", " ");
-  }
 }
 
 function hasAlias(nodes: Node[], from: number): boolean {
@@ -517,14 +324,4 @@ function hasAlias(nodes: Node[], from: number): boolean {
   if (isKind(n, "qident")) return true;
   const w = word(n);
   return w !== undefined && !NOT_AN_ALIAS.has(w);
-}
-
-export function localToPg(local: string): string {
-  const m = LOCAL_TIME.exec(local);
-  if (!m) throw new TranslationError(`Invalid time window value '${local}': expected YYYY-MM-DDTHH:MM:SS`);
-  return `${m[1]} ${m[2]}`;
-}
-
-export function quoteLiteral(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
 }
