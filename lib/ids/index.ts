@@ -29,10 +29,7 @@ export const newDashboardId = (): DashboardId => `dash_${token(10)}`;
  * `-` (ours are 10 of [0-9a-z]; older and test ids are longer). Anything else, a NUL byte or a
  * 5 MB string, is refused before it reaches a query.
  */
-function humanId<P extends string>(prefix: P) {
-  const shape = new RegExp(`^${prefix}_[A-Za-z0-9_-]{1,64}$`);
-  return z.custom<`${P}_${string}`>((v) => typeof v === "string" && shape.test(v), `Not a valid id (${prefix}_…).`);
-}
+const humanId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[A-Za-z0-9_-]{1,64}$`), `Not a valid id (${prefix}_…).`);
 
 export const reportIdSchema = humanId("rpt");
 export const executionIdSchema = humanId("exec");

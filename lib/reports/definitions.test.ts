@@ -150,7 +150,7 @@ describe("update, duplicate, delete", () => {
 
   it("duplicate copies the definition without schedule or runs, owned by whoever duplicates", async () => {
     const { member, reportId } = await made();
-    const { reportId: copyId } = await duplicateReport(db, member, { reportId }, now);
+    const { reportId: copyId } = await duplicateReport(db, member, reportId, now);
     expect(copyId).not.toBe(reportId);
     const [orig] = await db.select().from(reportDefinitions).where(eq(reportDefinitions.reportId, reportId));
     const [copy] = await db.select().from(reportDefinitions).where(eq(reportDefinitions.reportId, copyId));
@@ -171,7 +171,7 @@ describe("update, duplicate, delete", () => {
     const { member, reportId } = await made();
     const [r] = await db.select().from(reportDefinitions).where(eq(reportDefinitions.reportId, reportId));
     await makeExecution(db, r!.id, { status: "completed" });
-    const result = await deleteReport(db, member, { reportId });
+    const result = await deleteReport(db, member, reportId);
     expect(result).toEqual({ reportId, deletedRuns: 2 });
     expect(await db.select().from(reportDefinitions).where(eq(reportDefinitions.id, r!.id))).toHaveLength(0);
     expect(await db.select().from(reportExecutions).where(eq(reportExecutions.reportId, r!.id))).toHaveLength(0);
@@ -183,9 +183,9 @@ describe("update, duplicate, delete", () => {
     const count = await reportCount();
     const edit = { reportId, name: "Hijacked", values: {}, window: { kind: "last_days", n: 7 }, timezone: "UTC" };
     await expect(updateReport(db, stranger, edit, now)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(duplicateReport(db, stranger, { reportId }, now)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(deleteReport(db, stranger, { reportId })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(deleteReport(db, stranger, { reportId: "rpt_nosuchreport" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(duplicateReport(db, stranger, reportId, now)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(deleteReport(db, stranger, reportId)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(deleteReport(db, stranger, "rpt_nosuchreport")).rejects.toMatchObject({ code: "NOT_FOUND" });
     const [after] = await db.select().from(reportDefinitions).where(eq(reportDefinitions.reportId, reportId));
     expect(after).toEqual(before);
     expect(await reportCount()).toBe(count);

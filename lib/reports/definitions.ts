@@ -3,10 +3,10 @@ import { z } from "zod";
 import type { Database } from "../../db/client";
 import { amcInstances, queryTemplates, reportDefinitions, reportExecutions, reportSchedules } from "../../db/schema";
 import { type SessionUser } from "../../db/queries/access";
-import { assertInstanceAccess } from "../auth/access";
+import { reportForUserOrThrow, type Report } from "../auth/guards";
 import { AppError, notFound, parseInput } from "../errors";
 import { createExecution } from "../executions/create";
-import { newReportId } from "../ids";
+import { newReportId, reportIdSchema } from "../ids";
 import { loadTemplate } from "../templates/load";
 import { cronWarnings, describeSchedule, nextRunAfter } from "../scheduler/cron";
 import { createSchedule, resolveSpec, scheduleSpecSchema, upcomingRuns, type UpcomingRun } from "../scheduler/schedules";
@@ -20,7 +20,6 @@ import { checkAgainst, checkBuilderInput, invalidInput, validateParametersSchema
  * validate.ts), so what was previewed is what is saved and run.
  */
 
-export const reportIdSchema = z.string().regex(/^rpt_[0-9a-z]+$/, "Not a report id.");
 const nameSchema = z.string().trim().min(1, "Give the report a name.").max(200, "At most 200 characters.");
 const descriptionSchema = z.string().trim().max(2000, "At most 2,000 characters.").optional();
 
@@ -35,6 +34,7 @@ export const createReportSchema = validateParametersSchema.extend({
   ]),
 });
 export type CreateReportInput = z.input<typeof createReportSchema>;
+export type CreateReportRequest = z.output<typeof createReportSchema>;
 
 export interface CreatedReport {
   reportId: string;
@@ -47,9 +47,8 @@ function withZone(schedule: Record<string, unknown>, timezone: string) {
   return { ...schedule, timezone };
 }
 
-export async function createReport(db: Database, user: SessionUser, input: unknown, now: Date): Promise<CreatedReport> {
-  const parsed = parseInput(createReportSchema, input);
-  const { name, description, run, ...builder } = parsed;
+export async function createReport(db: Database, user: SessionUser, input: CreateReportRequest, now: Date): Promise<CreatedReport> {
+  const { name, description, run, ...builder } = input;
   const { context, result, window, timezone } = await checkBuilderInput(db, user, builder, now);
   if (!result.valid || !result.values) throw invalidInput(result);
   return db.transaction(async (tx) => {
@@ -105,8 +104,7 @@ export interface NewSchedulePreview {
  * exactly as previewSchedule does for a saved one: same spec resolution, same cron math, same
  * windows per slot.
  */
-export async function previewNewSchedule(db: Database, input: unknown, now: Date): Promise<NewSchedulePreview> {
-  const parsed = parseInput(schedulePreviewSchema, input);
+export async function previewNewSchedule(db: Database, parsed: z.output<typeof schedulePreviewSchema>, now: Date): Promise<NewSchedulePreview> {
   const [template] = await db
     .select({ dataLagDays: queryTemplates.dataLagDays })
     .from(queryTemplates)
@@ -123,25 +121,12 @@ export async function previewNewSchedule(db: Database, input: unknown, now: Date
   };
 }
 
-type Report = typeof reportDefinitions.$inferSelect;
-
-/** The report, if the user may see its instance; a foreign report answers like a missing one. */
-async function reportForUser(db: Database, user: SessionUser, reportId: string): Promise<Report> {
-  const [report] = await db.select().from(reportDefinitions).where(eq(reportDefinitions.reportId, reportId));
-  if (!report?.instanceId) throw notFound("Report");
-  try {
-    await assertInstanceAccess(db, user, report.instanceId);
-  } catch {
-    throw notFound("Report");
-  }
-  return report;
-}
-
 async function contextOf(db: Database, report: Report): Promise<BuilderContext> {
   if (!report.templateId) throw new AppError("VALIDATION_ERROR", "This report has no template.");
   const loaded = await loadTemplate(db, report.templateId);
   if (!loaded) throw notFound("Template");
-  const [instance] = await db.select().from(amcInstances).where(eq(amcInstances.id, report.instanceId!));
+  if (!report.instanceId) throw notFound("Instance");
+  const [instance] = await db.select().from(amcInstances).where(eq(amcInstances.id, report.instanceId));
   if (!instance) throw notFound("Instance");
   return { ...loaded, instance };
 }
@@ -160,9 +145,13 @@ export const updateReportSchema = z.strictObject({
  * A scheduled report keeps its schedule's zone (its runs resolve windows in it); change the zone
  * on the schedule.
  */
-export async function updateReport(db: Database, user: SessionUser, input: unknown, now: Date): Promise<{ reportId: string }> {
-  const parsed = parseInput(updateReportSchema, input);
-  const report = await reportForUser(db, user, parsed.reportId);
+export async function updateReport(
+  db: Database,
+  user: SessionUser,
+  parsed: z.output<typeof updateReportSchema>,
+  now: Date,
+): Promise<{ reportId: string }> {
+  const report = await reportForUserOrThrow(db, user, parsed.reportId);
   const context = await contextOf(db, report);
   const { result, window, timezone } = checkAgainst(context, parsed, now);
   if (!result.valid || !result.values) throw invalidInput(result);
@@ -192,9 +181,8 @@ export async function updateReport(db: Database, user: SessionUser, input: unkno
 }
 
 /** Duplicate: a new report with the same template, instance, values, window and zone; no schedule, no runs. */
-export async function duplicateReport(db: Database, user: SessionUser, input: unknown, now: Date): Promise<{ reportId: string }> {
-  const { reportId } = parseInput(z.strictObject({ reportId: reportIdSchema }), input);
-  const report = await reportForUser(db, user, reportId);
+export async function duplicateReport(db: Database, user: SessionUser, reportId: string, now: Date): Promise<{ reportId: string }> {
+  const report = await reportForUserOrThrow(db, user, reportId);
   const name = `${report.name} (copy)`.slice(0, 200);
   const [copy] = await db
     .insert(reportDefinitions)
@@ -221,9 +209,8 @@ export async function duplicateReport(db: Database, user: SessionUser, input: un
  * Delete: the report with its executions, results, schedule and backfills (ON DELETE CASCADE,
  * as the seed says). Returns how many runs went with it.
  */
-export async function deleteReport(db: Database, user: SessionUser, input: unknown): Promise<{ reportId: string; deletedRuns: number }> {
-  const { reportId } = parseInput(z.strictObject({ reportId: reportIdSchema }), input);
-  const report = await reportForUser(db, user, reportId);
+export async function deleteReport(db: Database, user: SessionUser, reportId: string): Promise<{ reportId: string; deletedRuns: number }> {
+  const report = await reportForUserOrThrow(db, user, reportId);
   return db.transaction(async (tx) => {
     const [runs] = await tx.select({ n: count() }).from(reportExecutions).where(eq(reportExecutions.reportId, report.id));
     await tx.delete(reportDefinitions).where(eq(reportDefinitions.id, report.id));

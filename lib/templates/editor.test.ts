@@ -4,11 +4,15 @@ import { queryTemplateParameters, queryTemplates, reportExecutions } from "../..
 import { freshDatabase } from "../../test/db";
 import { makeInstance, makeReport, makeUser } from "../../test/factories";
 import { createExecution } from "../executions/create";
-import { checkPlaceholders, saveTemplate, type TemplateInput } from "./editor";
+import type { SessionUser } from "../../db/queries/access";
+import { parseInput } from "../errors";
+import { checkPlaceholders, saveTemplate, templateInputSchema, type TemplateInput } from "./editor";
 import { loadTemplateById } from "./load";
 
 const { db } = await freshDatabase();
 const now = new Date("2026-11-25T15:00:00Z");
+// As the save action does: parse at the boundary, then the domain takes typed input.
+const save = async (user: SessionUser, raw: unknown, at: Date) => saveTemplate(db, user, parseInput(templateInputSchema, raw), at);
 let n = 0;
 
 function input(overrides: Partial<TemplateInput> = {}): TemplateInput {
@@ -37,7 +41,7 @@ describe("placeholder check", () => {
 describe("saveTemplate", () => {
   it("admins create a template with typed parameters; defaults are stored validated", async () => {
     const admin = await makeUser(db, { role: "admin" });
-    const saved = await saveTemplate(db, admin, input({ templateId: "custom_reach" }), now);
+    const saved = await save(admin, input({ templateId: "custom_reach" }), now);
     expect(saved).toEqual({ templateId: "custom_reach", version: 1, created: true });
     const loaded = await loadTemplateById(db, "custom_reach");
     expect(loaded?.template).toMatchObject({ isSystem: false, createdBy: admin.id, dataLagDays: 2, version: 1 });
@@ -52,7 +56,7 @@ describe("saveTemplate", () => {
     const bad = input({
       sqlTemplate: "SELECT campaign, COUNT(DISTINCT user_id) AS reach FROM dsp_impressions WHERE campaign_id_string IN ({{campaigns}}) AND x = {{ghost}} GROUP BY 1",
     });
-    await expect(saveTemplate(db, admin, bad, now)).rejects.toMatchObject({
+    await expect(save(admin, bad, now)).rejects.toMatchObject({
       code: "VALIDATION_ERROR",
       fieldErrors: {
         sqlTemplate: ["{{ghost}} has no parameter definition: add one, or remove the placeholder."],
@@ -64,9 +68,7 @@ describe("saveTemplate", () => {
 
   it("refuses engine names, duplicate names, date_range parameters, enums without options and bad defaults", async () => {
     const admin = await makeUser(db, { role: "admin" });
-    const attempt = saveTemplate(
-      db,
-      admin,
+    const attempt = save(admin,
       input({
         sqlTemplate: "SELECT {{campaigns}}, {{window_start}}, {{e}}, {{d}}, COUNT(DISTINCT user_id) AS u FROM t",
         parameters: [
@@ -93,22 +95,20 @@ describe("saveTemplate", () => {
 
   it("members may not save templates", async () => {
     const member = await makeUser(db);
-    await expect(saveTemplate(db, member, input(), now)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(save(member, input(), now)).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 
   it("an edit bumps the version, runs nothing, and leaves executions already made as they were", async () => {
     const admin = await makeUser(db, { role: "admin" });
     const first = input({ templateId: "custom_edit" });
-    await saveTemplate(db, admin, first, now);
+    await save(admin, first, now);
     const loaded = await loadTemplateById(db, "custom_edit");
     const instance = await makeInstance(db);
     const report = await makeReport(db, { templateId: loaded!.template.id, instanceId: instance.id, parameters: { campaigns: ["c9"], min_imps: 3 } });
     const { execution } = await createExecution(db, { reportUuid: report.id, triggeredBy: "manual", now });
     expect(execution.templateVersion).toBe(1);
 
-    const edited = await saveTemplate(
-      db,
-      admin,
+    const edited = await save(admin,
       { ...first, sqlTemplate: first.sqlTemplate.replace("COUNT(DISTINCT user_id) AS reach", "COUNT(DISTINCT user_id) AS users"), expectedVersion: 1 },
       now,
     );
@@ -124,17 +124,15 @@ describe("saveTemplate", () => {
     expect(next.renderedSql).toContain("AS users");
 
     // A stale editor (started from version 1) cannot overwrite version 2.
-    await expect(saveTemplate(db, admin, { ...first, expectedVersion: 1 }, now)).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(save(admin, { ...first, expectedVersion: 1 }, now)).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
   it("removing a parameter deletes its definition; editing a library template detaches it from the library", async () => {
     const admin = await makeUser(db, { role: "admin" });
     const t = input({ templateId: "custom_lib" });
-    await saveTemplate(db, admin, t, now);
+    await save(admin, t, now);
     await db.update(queryTemplates).set({ isSystem: true }).where(eq(queryTemplates.templateId, "custom_lib"));
-    await saveTemplate(
-      db,
-      admin,
+    await save(admin,
       { ...t, sqlTemplate: "SELECT campaign, COUNT(DISTINCT user_id) AS reach FROM dsp_impressions WHERE campaign_id_string IN ({{campaigns}}) GROUP BY 1", parameters: [t.parameters[0]!] },
       now,
     );

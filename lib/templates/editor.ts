@@ -4,7 +4,7 @@ import type { Database } from "../../db/client";
 import { PARAMETER_TYPES, queryTemplateParameters, queryTemplates } from "../../db/schema";
 import { type SessionUser } from "../../db/queries/access";
 import { assertAdmin } from "../auth/access";
-import { AppError, notFound, parseInput, uniqueViolation, type FieldErrors } from "../errors";
+import { AppError, notFound, uniqueViolation, type FieldErrors } from "../errors";
 import { PARAM_LIMITS, validationRulesSchema, valueSchema, type ParamDef } from "../params/definitions";
 import { ENGINE_PARAMETERS } from "../params/render";
 import { reportConfigSchema, uiSchemaSchema } from "./config";
@@ -55,6 +55,8 @@ export const templateInputSchema = z.strictObject({
   expectedVersion: z.number().int().optional(),
 });
 export type TemplateInput = z.input<typeof templateInputSchema>;
+/** A template as parsed at the boundary (the save action): what the functions below take. */
+export type TemplateRequest = z.output<typeof templateInputSchema>;
 
 const EMPTY = (v: unknown) => v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0);
 
@@ -68,8 +70,7 @@ interface Checked {
 }
 
 /** Every rule of a saved template; all problems at once, keyed by field path. */
-export function checkTemplateInput(raw: unknown): Checked {
-  const input = parseInput(templateInputSchema, raw);
+export function checkTemplateInput(input: TemplateRequest): Checked {
   const errors: FieldErrors = {};
   const add = (k: string, m: string) => (errors[k] ??= []).push(m);
 
@@ -152,9 +153,9 @@ export interface SavedTemplate {
  * Create (new templateId) or edit (existing one). Editing a library template makes it the
  * admin's: it is no longer a library row (is_system = false), so re-seeding leaves it alone.
  */
-export async function saveTemplate(db: Database, user: SessionUser, raw: unknown, now: Date): Promise<SavedTemplate> {
+export async function saveTemplate(db: Database, user: SessionUser, parsed: TemplateRequest, now: Date): Promise<SavedTemplate> {
   assertAdmin(user);
-  const { input, defaults, reportConfig, uiSchema } = checkTemplateInput(raw);
+  const { input, defaults, reportConfig, uiSchema } = checkTemplateInput(parsed);
   const row = {
     name: input.name,
     description: input.description || null,

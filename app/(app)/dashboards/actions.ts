@@ -2,13 +2,12 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { visibleDashboardUuid } from "@/db/queries/dashboards";
 import { action, fromForm } from "@/lib/actions/action";
+import { dashboardForUserOrThrow } from "@/lib/auth/guards";
 import { AppError, notFound, parseInput } from "@/lib/errors";
+import { dashboardIdSchema } from "@/lib/ids";
 import { addFavorite, removeFavorite } from "@/lib/dashboards/favorites";
 import { addWidget, removeWidget, updateWidget, widgetInputSchema } from "@/lib/dashboards/widgets";
-
-const dashboardIdSchema = z.string().regex(/^dash_[0-9a-z]+$/, "Not a dashboard id.");
 
 /** Star / un-star for the viewer; starring an already starred dashboard is not an error here. */
 export const setFavoriteAction = action(
@@ -57,12 +56,10 @@ const widgetForm = z
   });
 const widgetSaveSchema = widgetInputSchema.extend({ dashboardId: dashboardIdSchema, widgetId: z.uuid().optional() });
 
-async function dashboardOf(db: Parameters<typeof visibleDashboardUuid>[0], user: Parameters<typeof visibleDashboardUuid>[1], id: string) {
-  const uuid = await visibleDashboardUuid(db, user, id);
-  if (!uuid) throw notFound("Dashboard");
-  return uuid;
-}
+/** The dashboard's uuid, through the one guard (404 when not visible). */
+const dashboardOf = async (...args: Parameters<typeof dashboardForUserOrThrow>) => (await dashboardForUserOrThrow(...args)).dashboard.id;
 
+// Two steps: the form's strings normalized (blank → absent), then the widget's own schema.
 export const saveWidgetAction = action(fromForm(widgetForm), async (raw, { db, user }) => {
   const input = parseInput(widgetSaveSchema, raw);
   const uuid = await dashboardOf(db, user, input.dashboardId);

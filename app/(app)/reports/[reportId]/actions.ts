@@ -1,17 +1,13 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { reportExecutions } from "@/db/schema";
 import { action } from "@/lib/actions/action";
-import { canAccessInstance } from "@/db/queries/access";
-import { notFound } from "@/lib/errors";
+import { executionForUserOrThrow } from "@/lib/auth/guards";
+import { executionIdSchema, reportIdSchema } from "@/lib/ids";
 import { cancelExecution } from "@/lib/executions/cancel";
 import { runReportNow } from "@/lib/executions/create";
-import { appEngineDeps } from "@/lib/engine/app-engine";
-
-const reportIdSchema = z.string().regex(/^rpt_[0-9a-z]+$/, "Not a report id.");
+import { appEngineDeps } from "@/lib/engine/app-deps";
 
 export const runNowAction = action(
   z.strictObject({ reportId: reportIdSchema, idempotencyKey: z.string().min(8).max(100) }),
@@ -23,14 +19,10 @@ export const runNowAction = action(
 );
 
 export const cancelRunAction = action(
-  z.strictObject({ reportId: reportIdSchema, executionId: z.string().regex(/^exec_[0-9a-z]+$/, "Not an execution id.") }),
+  z.strictObject({ reportId: reportIdSchema, executionId: executionIdSchema }),
   async (input, { db, user }) => {
-    const [run] = await db
-      .select({ id: reportExecutions.id, instanceId: reportExecutions.instanceId })
-      .from(reportExecutions)
-      .where(eq(reportExecutions.executionId, input.executionId));
-    if (!run?.instanceId || !(await canAccessInstance(db, user, run.instanceId))) throw notFound("Execution");
-    const result = await cancelExecution(appEngineDeps(new Date()), run.id);
+    const { execution } = await executionForUserOrThrow(db, user, input.executionId);
+    const result = await cancelExecution(appEngineDeps(new Date()), execution.id);
     revalidatePath(`/reports/${input.reportId}`);
     return { status: result.status, cancelledAt: result.cancelledAt?.toISOString() ?? null };
   },

@@ -3,7 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action } from "@/lib/actions/action";
-import { deleteReport, duplicateReport, reportIdSchema, updateReport, updateReportSchema } from "@/lib/reports/definitions";
+import { reportIdSchema } from "@/lib/ids";
+import { deleteReport, duplicateReport, updateReport, updateReportSchema } from "@/lib/reports/definitions";
 
 export const updateReportAction = action(updateReportSchema, async (input, { db, user }) => {
   const result = await updateReport(db, user, input, new Date());
@@ -13,13 +14,13 @@ export const updateReportAction = action(updateReportSchema, async (input, { db,
 });
 
 export const duplicateReportAction = action(z.strictObject({ reportId: reportIdSchema }), async (input, { db, user }) => {
-  const result = await duplicateReport(db, user, input, new Date());
+  const result = await duplicateReport(db, user, input.reportId, new Date());
   revalidatePath("/reports");
   return result;
 });
 
 export const deleteReportAction = action(z.strictObject({ reportId: reportIdSchema }), async (input, { db, user }) => {
-  const result = await deleteReport(db, user, input);
+  const result = await deleteReport(db, user, input.reportId);
   revalidatePath("/reports");
   return result;
 });
