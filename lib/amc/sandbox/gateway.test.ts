@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { amcRejection } from "../../../test/rejection";
 import { sandboxDatabase } from "../../../test/sandbox";
-import { AmcError, type AmcTimeWindow, type ResultFile } from "../gateway";
+import type { AmcTimeWindow, ResultFile } from "../gateway";
 import { SANDBOX_INSTANCE, createSandboxGateway, sandboxExecutionDetails } from "./gateway";
 import { CATALOG_QUERIES } from "../../../test/sandbox-queries";
 
@@ -28,16 +29,6 @@ async function runToEnd(id: string) {
   const first = await gateway.status(instanceId, id);
   await gateway.whenIdle();
   return { first, last: await gateway.status(instanceId, id) };
-}
-
-async function amcError(p: Promise<unknown>): Promise<AmcError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof AmcError) return e;
-    throw e;
-  }
-  throw new Error("expected an AmcError");
 }
 
 describe("sandbox gateway: an execution's life", () => {
@@ -95,7 +86,7 @@ break' AS multi, COUNT(DISTINCT user_id) AS users FROM dsp_impressions`,
     expect(last.status).toBe("failed");
     expect(last.amcStatus).toBe("FAILED");
     expect(last.reason).toMatch(/column "no_such_column" does not exist/);
-    const e = await amcError(gateway.results(instanceId, id));
+    const e = await amcRejection(gateway.results(instanceId, id));
     expect(e.cause).toBe("not_found");
   });
 
@@ -108,7 +99,7 @@ break' AS multi, COUNT(DISTINCT user_id) AS users FROM dsp_impressions`,
       ["SELECT COUNT(DISTINCT user_id) AS u FROM dsp_impressions WHERE campaign = CUSTOM_PARAMETER('p')", /CUSTOM_PARAMETER/],
     ];
     for (const [q, message] of cases) {
-      const e = await amcError(gateway.submit({ instanceId, sql: q, timeWindow: MARCH }));
+      const e = await amcRejection(gateway.submit({ instanceId, sql: q, timeWindow: MARCH }));
       expect(e.cause).toBe("invalid_query");
       expect(e.httpStatus).toBe(400);
       expect(e.message).toMatch(message);
@@ -120,7 +111,7 @@ break' AS multi, COUNT(DISTINCT user_id) AS users FROM dsp_impressions`,
       { start: "2025-03-01T00:00:00", end: "2025-04-01T00:00:00", timeZone: "Mars/Olympus" },
     ];
     for (const timeWindow of badWindows) {
-      const e = await amcError(gateway.submit({ instanceId, sql: "SELECT COUNT(DISTINCT user_id) AS u FROM dsp_impressions", timeWindow }));
+      const e = await amcRejection(gateway.submit({ instanceId, sql: "SELECT COUNT(DISTINCT user_id) AS u FROM dsp_impressions", timeWindow }));
       expect(e.cause).toBe("invalid_query");
     }
   });
@@ -131,13 +122,13 @@ break' AS multi, COUNT(DISTINCT user_id) AS users FROM dsp_impressions`,
       () => gateway.results(instanceId, "nope"),
       () => gateway.cancel(instanceId, "nope"),
     ]) {
-      const e = await amcError(call());
+      const e = await amcRejection(call());
       expect(e.cause).toBe("not_found");
     }
     const { amcExecutionId: id } = await gateway.submit({ instanceId, sql: "SELECT COUNT(DISTINCT user_id) AS u FROM dsp_impressions", timeWindow: MARCH });
-    expect((await amcError(gateway.status("amcother", id))).cause).toBe("not_found");
+    expect((await amcRejection(gateway.status("amcother", id))).cause).toBe("not_found");
     const fixed = createSandboxGateway(db, { now: () => clock, instances: [SANDBOX_INSTANCE] });
-    expect((await amcError(fixed.submit({ instanceId: "amcother", sql: "SELECT 1", timeWindow: MARCH }))).cause).toBe("not_found");
+    expect((await amcRejection(fixed.submit({ instanceId: "amcother", sql: "SELECT 1", timeWindow: MARCH }))).cause).toBe("not_found");
     expect(await fixed.listInstances()).toEqual([SANDBOX_INSTANCE]);
     expect(await gateway.listInstances()).toEqual([SANDBOX_INSTANCE]);
   });

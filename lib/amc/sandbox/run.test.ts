@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { rejection } from "../../../test/rejection";
 import { sandboxDatabase } from "../../../test/sandbox";
 import type { AmcTimeWindow } from "../gateway";
 import { analyzeAmcSql } from "./rules";
@@ -34,14 +35,11 @@ async function physical(query: string): Promise<number> {
 
 const raw = (pgSql: string, extra: Partial<RunOptions> = {}) => runSandboxQuery(db, pgSql, { window: MARCH_NY, ...extra });
 
+/** The SandboxQueryError `p` rejects with. */
 async function failure(p: Promise<unknown>): Promise<SandboxQueryError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof SandboxQueryError) return e;
-    throw e;
-  }
-  throw new Error("expected the sandbox query to fail");
+  const e = await rejection(p);
+  if (!(e instanceof SandboxQueryError)) throw e;
+  return e;
 }
 
 describe("sandbox runner", () => {
