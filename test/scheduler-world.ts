@@ -1,30 +1,67 @@
 // Test-only builders for the scheduler's tests (not a *.test.ts file, so it is not run itself).
 import { sql } from "drizzle-orm";
-import type { Database } from "../db/client";
-import { queryTemplateParameters } from "../db/schema";
+import postgres from "postgres";
+import { afterAll } from "vitest";
+import { createDatabase, type Database } from "../db/client";
+import { amcInstances, queryTemplateParameters, queryTemplates, reportDefinitions } from "../db/schema";
 import { grant, makeInstance, makeReport, makeTemplate, makeUser } from "./factories";
-import { silentLogger, type EngineDeps } from "../lib/executions/deps";
+import { silentLogger, type EngineDeps } from "../lib/engine/deps";
 import type { AmcGateway } from "../lib/amc/gateway";
-import type postgres from "postgres";
+
+/**
+ * A daily 02:00 New York schedule while no server ticked for a week: due since Mon 2025-03-03
+ * 02:00 EST, back on 2025-03-10 at 12:00 UTC. Only the latest slot runs; the others are skipped
+ * (the one on the spring-forward day at 03:00 EDT). The cron math and materializing both test it.
+ */
+export const WEEK_DOWN = {
+  cron: "0 2 * * *",
+  due: new Date("2025-03-03T07:00:00Z"),
+  back: new Date("2025-03-10T12:00:00Z"),
+  latest: new Date("2025-03-10T06:00:00Z"),
+  skipped: [
+    "2025-03-03T07:00:00.000Z",
+    "2025-03-04T07:00:00.000Z",
+    "2025-03-05T07:00:00.000Z",
+    "2025-03-06T07:00:00.000Z",
+    "2025-03-07T07:00:00.000Z",
+    "2025-03-08T07:00:00.000Z",
+    "2025-03-09T07:00:00.000Z",
+  ],
+};
 
 export const TEMPLATE_SQL =
   "SELECT campaign, SUM(impressions) AS impressions FROM sponsored_ads_traffic WHERE campaign_id_string IN ({{campaigns}}) AND event_dt >= {{window_start}} AND event_dt < {{window_end}} GROUP BY 1";
 
-/** A member with access to an instance with one renderable report (last 7 days, lag 14, New York). */
-export async function scheduledWorld(db: Database, opts: { instanceType?: "SANDBOX" | "STANDARD"; instanceId?: string } = {}) {
-  const member = await makeUser(db, { name: "Mia Member" });
-  const instance = await makeInstance(db, { instanceType: opts.instanceType ?? "STANDARD", ...(opts.instanceId ? { instanceId: opts.instanceId } : {}) });
-  const template = await makeTemplate(db, { sqlTemplate: TEMPLATE_SQL, dataLagDays: 14 });
+/**
+ * A member granted an instance with one renderable report: its template has one `campaigns`
+ * list parameter (filled in by the report) and the given SQL, lag, window and zone.
+ */
+export async function renderableWorld(
+  db: Database,
+  opts: {
+    member?: { name?: string };
+    instance?: Partial<typeof amcInstances.$inferInsert>;
+    template: Partial<typeof queryTemplates.$inferInsert>;
+    report: Partial<typeof reportDefinitions.$inferInsert>;
+  },
+) {
+  const member = await makeUser(db, opts.member);
+  const instance = await makeInstance(db, opts.instance);
+  const template = await makeTemplate(db, opts.template);
   await db.insert(queryTemplateParameters).values({ templateId: template.id, name: "campaigns", label: "Campaigns", paramType: "campaign_list" });
-  const report = await makeReport(db, {
-    instanceId: instance.id,
-    templateId: template.id,
-    timezone: "UTC",
-    parameters: { campaigns: ["c1", "c2"] },
-    windowSpec: { kind: "last_days", n: 7 },
-  });
+  const report = await makeReport(db, { instanceId: instance.id, templateId: template.id, ...opts.report });
   await grant(db, member.id, instance.id);
   return { member, instance, template, report };
+}
+
+/** A member with access to an instance with one renderable report (last 7 days, lag 14, UTC). */
+export function scheduledWorld(db: Database, opts: { instanceType?: "SANDBOX" | "STANDARD"; instanceId?: string } = {}) {
+  return renderableWorld(db, {
+    member: { name: "Mia Member" },
+    instance: { instanceType: opts.instanceType ?? "STANDARD", ...(opts.instanceId ? { instanceId: opts.instanceId } : {}) },
+    template: { sqlTemplate: TEMPLATE_SQL, dataLagDays: 14 },
+    report: { timezone: "UTC", parameters: { campaigns: ["c1", "c2"] }, windowSpec: { kind: "last_days", n: 7 } },
+  });
 }
 
 /**
@@ -51,4 +88,23 @@ export async function bulkDueSchedules(
 
 export function engineDeps(db: Database, raw: postgres.Sql, gateway: AmcGateway, now: Date, over: Partial<EngineDeps> = {}): EngineDeps {
   return { db, sql: raw, gateways: async () => gateway, now, log: silentLogger, ...over };
+}
+
+/**
+ * `count` servers on one database, each with its own pools (drizzle's and the raw client), for
+ * tests that run phases or ticks concurrently; closed after the file's tests. Call at describe
+ * level.
+ */
+export function manyServers(url: string, count: number, max: { db: number; raw: number } = { db: 1, raw: 1 }) {
+  const pools = Array.from({ length: count }, () => createDatabase(url, { max: max.db }));
+  const raws = pools.map(() => postgres(url, { max: max.raw, onnotice: () => {} }));
+  afterAll(async () => {
+    await Promise.all(pools.map((p) => p.close()));
+    await Promise.all(raws.map((r) => r.end()));
+  });
+  return {
+    pools,
+    /** Server i's engine deps. */
+    deps: (i: number, gateway: AmcGateway, now: Date, over: Partial<EngineDeps> = {}) => engineDeps(pools[i]!.db, raws[i]!, gateway, now, over),
+  };
 }

@@ -175,6 +175,11 @@ export const reportExecutions = pgTable(
     idempotencyKey: text("idempotency_key"),
     /** When a finished scheduled run was counted into its schedule's run/failure counts. */
     scheduleOutcomeRecordedAt: tsz("schedule_outcome_recorded_at"),
+    /**
+     * When the engine's follow-up (the report's dashboard) ran for this completed run; NULL on a
+     * completed run means it is still owed. Retried until set (lib/executions/follow-up.ts).
+     */
+    followedUpAt: tsz("followed_up_at"),
   },
   (t) => [
     seedFk("report_executions_report_id_fkey", t.reportId, reportDefinitions.id, "cascade"),
@@ -222,6 +227,10 @@ export const reportExecutions = pgTable(
     index("idx_report_executions_schedule_outcome_pending")
       .on(t.completedAt)
       .where(sql`schedule_id IS NOT NULL AND schedule_outcome_recorded_at IS NULL AND status IN ('completed', 'failed', 'cancelled')`),
+    // Completed runs whose follow-up is still owed (the follow-up phase's queue; small).
+    index("idx_report_executions_follow_up_pending")
+      .on(t.completedAt)
+      .where(sql`status = 'completed' AND followed_up_at IS NULL`),
     index("idx_report_executions_running_instance")
       .on(t.instanceId)
       .where(sql`status = 'running'`),

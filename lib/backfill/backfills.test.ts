@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { reportDataCollections, reportExecutions } from "../../db/schema";
 import { freshDatabase } from "../../test/db";
 import { FakeGateway } from "../../test/fake-gateway";
-import { silentLogger, type EngineDeps } from "../executions/deps";
+import { silentLogger, type EngineDeps } from "../engine/deps";
 import { submitPending } from "../executions/submit";
 import { AppError } from "../errors";
 import { cancelBackfill, previewBackfill, retryFailedSegments, startBackfill } from "./backfills";

@@ -6,7 +6,7 @@ import { canAccessInstance, type SessionUser } from "../../db/queries/access";
 import { AppError, notFound } from "../errors";
 import { cancelExecution } from "../executions/cancel";
 import { createExecution } from "../executions/create";
-import type { EngineDeps } from "../executions/deps";
+import type { EngineDeps } from "../engine/deps";
 import { newCollectionId } from "../ids";
 import { addDays, localDate } from "../params/zoned";
 import { MAX_LOOKBACK_DAYS, planSegments, PlanError, segmentTypeSchema, type Plan, type Segment } from "./plan";

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { EngineDeps } from "../executions/deps";
+import type { EngineDeps } from "../engine/deps";
 
 /**
  * Tick phase: keeps each active backfill's status true from its segments' newest executions:

@@ -1,7 +1,7 @@
 import { getDb, getSql } from "../../db/client";
 import { createGatewayResolver } from "../amc/resolve";
 import { createSandboxGateway } from "../amc/sandbox/gateway";
-import type { EngineDeps, GatewayResolver } from "../executions/deps";
+import type { EngineDeps, GatewayResolver } from "./deps";
 
 /**
  * The engine as the app server runs it: the process's database pool, and gateways resolved per

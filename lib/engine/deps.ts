@@ -2,7 +2,7 @@ import type postgres from "postgres";
 import type { Database } from "../../db/client";
 import type { AmcGateway } from "../amc/gateway";
 import type { InstanceType } from "../../db/schema";
-import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "./settings";
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "../executions/settings";
 
 /** What the engine needs to know about an instance to reach it. */
 export interface InstanceRef {
@@ -49,5 +49,16 @@ export const jsonLogger: Logger = {
 export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
 export const logOf = (deps: EngineDeps): Logger => deps.log ?? jsonLogger;
+
+/**
+ * An error's message without what drizzle appends to failed queries (the statement and every
+ * bound parameter, which may hold secrets): the driver's own message is enough for a log line.
+ */
+export function errorMessage(e: unknown): string {
+  const cause = e && typeof e === "object" && "cause" in e ? (e as { cause: unknown }).cause : undefined;
+  if (cause instanceof Error && cause.message) return cause.message;
+  if (e instanceof Error) return e.message.split("\n")[0]!.slice(0, 300);
+  return String(e).slice(0, 300);
+}
 
 export const addMs = (d: Date, ms: number) => new Date(d.getTime() + ms);

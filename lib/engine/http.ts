@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { apiError } from "../http/api-error";
-import type { EngineDeps } from "../executions/deps";
+import type { EngineDeps } from "./deps";
 import { runTick, type TickOptions } from "./tick";
 
 /**

@@ -4,7 +4,7 @@ import { reportDefinitions, reportExecutions, reportSchedules } from "../../db/s
 import { freshDatabase } from "../../test/db";
 import { FakeGateway } from "../../test/fake-gateway";
 import { AmcError } from "../amc/gateway";
-import { createSchedule, resumeSchedule } from "./schedules";
+import { createSchedule, resumeSchedule } from "../scheduler/schedules";
 import { engineDeps, scheduledWorld } from "../../test/scheduler-world";
 import { runTick } from "./tick";
 

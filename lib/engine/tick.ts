@@ -1,19 +1,30 @@
-import { sql } from "drizzle-orm";
-import { reportSchedules } from "../../db/schema";
-import { logOf, type EngineDeps } from "../executions/deps";
-import { runEnginePass, type PassSummary } from "../executions/pass";
-import { refreshBackfills } from "../backfill/refresh";
-import { materializeDue, type CreateFn, type MaterializeSummary } from "./materialize";
-import { recordOutcomes, type OutcomeSummary } from "./outcomes";
-import { schedulerSettings, type SchedulerSettings } from "./settings";
+import type { FollowUpFn, FollowUpSummary } from "../executions/follow-up";
+import type { PollSummary } from "../executions/poll";
+import type { ReapSummary } from "../executions/reap";
+import type { SubmitSummary } from "../executions/submit";
+import type { CreateFn, MaterializeSummary } from "../scheduler/materialize";
+import type { OutcomeSummary } from "../scheduler/outcomes";
+import type { Overdue } from "../scheduler/overdue";
+import { schedulerSettings, type SchedulerSettings } from "../scheduler/settings";
+import { errorMessage, logOf, type EngineDeps } from "./deps";
+import { PHASES, STAGES, type Budget, type Phase, type PhaseName, type PhaseResults, type Stage } from "./phases";
 
 /**
- * One tick of the scheduler: materialize due schedules → one engine pass (reap, submit, poll +
- * ingest) → count finished scheduled runs into their schedules. Bounded by a time budget
- * (materializing may use part of it, so the other phases still run), safe to run from any
- * number of servers at once, and a function of `deps` alone (database and `now`): the HTTP
- * endpoint, the in-process ticker and the tests all call this.
+ * One tick of the engine: the phases of ./phases.ts in their order (materialize due schedules →
+ * reap → submit → poll + ingest → follow-up → backfill refresh → count outcomes into schedules).
+ * Bounded by a time budget (materializing may use part of it, so the other phases still run),
+ * safe to run from any number of servers at once, and a function of `deps` alone (database and
+ * `now`): the HTTP endpoint, the in-process ticker and the tests all call this.
  */
+
+export interface EngineSummary {
+  reap: ReapSummary;
+  submit: SubmitSummary;
+  poll: PollSummary;
+  /** Null when the follow-up phase failed or did not run. */
+  followUp: FollowUpSummary | null;
+  durationMs: number;
+}
 
 export interface TickSummary {
   ok: boolean;
@@ -27,10 +38,11 @@ export interface TickSummary {
    * Schedules still due after materializing (the budget ran out, or a batch failed), and how
    * late the oldest is: next_run_at going stale is the alarm of pitfall 3.
    */
-  overdue: { schedules: number; oldestSeconds: number } | null;
-  engine: PassSummary | null;
+  overdue: Overdue | null;
+  /** Set when reap, submit and poll all ran. */
+  engine: EngineSummary | null;
   outcomes: OutcomeSummary | null;
-  errors: { phase: "materialize" | "engine" | "outcomes"; message: string }[];
+  errors: { phase: Stage; message: string }[];
 }
 
 export interface TickOptions {
@@ -38,99 +50,62 @@ export interface TickOptions {
   settings?: Partial<SchedulerSettings>;
   /** Test seam for materialize. */
   create?: CreateFn;
+  /** Test seam for the follow-up of completed runs. */
+  followUp?: FollowUpFn;
 }
 
 export async function runTick(deps: EngineDeps, options: TickOptions = {}): Promise<TickSummary> {
   const settings = schedulerSettings(options.settings);
   const budgetMs = options.budgetMs ?? settings.tickBudgetMs;
   const started = performance.now();
-  const end = started + budgetMs;
+  const budget: Budget = { started, budgetMs, deadline: started + budgetMs, settings, create: options.create, followUp: options.followUp };
   const log = logOf(deps);
-  const summary: TickSummary = {
-    ok: true,
+  const errors: TickSummary["errors"] = [];
+  let budgetExhausted = false;
+
+  const results: Partial<PhaseResults> = {};
+  const tookMs: Partial<Record<PhaseName, number>> = {};
+  let stage: Stage | null = null;
+  let stageOpen = true;
+  for (const phase of PHASES) {
+    if (phase.stage !== stage) {
+      stage = phase.stage;
+      stageOpen = !STAGES[stage].needsBudget || performance.now() < budget.deadline;
+      if (!stageOpen) budgetExhausted = true;
+    }
+    if (!stageOpen) continue;
+    const t0 = performance.now();
+    try {
+      await runPhase(phase, deps, budget, results);
+    } catch (e) {
+      const message = errorMessage(e);
+      errors.push({ phase: phase.stage, message });
+      log.error("tick phase failed", { phase: phase.stage, step: phase.name, error: message });
+      if (STAGES[phase.stage].stopsOnFailure) stageOpen = false;
+    }
+    tookMs[phase.name] = performance.now() - t0;
+  }
+
+  const { reap, submit, poll } = results;
+  const passMs = (["reap", "submit", "poll", "followUp"] as const).reduce((n, p) => n + (tookMs[p] ?? 0), 0);
+  const durationMs = Math.round(performance.now() - started);
+  return {
+    ok: errors.length === 0,
     now: deps.now.toISOString(),
     budgetMs,
-    durationMs: 0,
-    budgetExhausted: false,
-    materialize: null,
-    overdue: null,
-    engine: null,
-    outcomes: null,
-    errors: [],
-  };
-  const fail = (phase: TickSummary["errors"][number]["phase"], e: unknown) => {
-    const message = errorMessage(e);
-    summary.errors.push({ phase, message });
-    log.error("tick phase failed", { phase, error: message });
-  };
-
-  try {
-    summary.materialize = await materializeDue(deps, {
-      settings,
-      deadline: started + budgetMs * settings.materializeShare,
-      create: options.create,
-    });
-  } catch (e) {
-    fail("materialize", e);
-  }
-
-  try {
-    summary.overdue = await overdueSchedules(deps);
-    if (summary.overdue.oldestSeconds > OVERDUE_ALARM_SECONDS) {
-      log.warn("schedules are overdue", { ...summary.overdue, alarmAfterSeconds: OVERDUE_ALARM_SECONDS });
-    }
-  } catch (e) {
-    fail("materialize", e);
-  }
-
-  if (performance.now() < end) {
-    try {
-      summary.engine = await runEnginePass(deps);
-      await refreshBackfills(deps);
-    } catch (e) {
-      fail("engine", e);
-    }
-  } else summary.budgetExhausted = true;
-
-  if (performance.now() < end) {
-    try {
-      summary.outcomes = await recordOutcomes(deps, { settings, deadline: end });
-    } catch (e) {
-      fail("outcomes", e);
-    }
-  } else summary.budgetExhausted = true;
-
-  summary.durationMs = Math.round(performance.now() - started);
-  if (summary.durationMs >= budgetMs) summary.budgetExhausted = true;
-  summary.ok = summary.errors.length === 0;
-  return summary;
-}
-
-/** Due schedules older than this after a tick are logged as an alarm (the tick runs every minute). */
-export const OVERDUE_ALARM_SECONDS = 5 * 60;
-
-async function overdueSchedules(deps: EngineDeps): Promise<{ schedules: number; oldestSeconds: number }> {
-  // Served by idx_report_schedules_next_run (its predicate, literally).
-  const [row] = await deps.db
-    .select({ n: sql<number>`count(*)::int`, oldest: sql<string | null>`min(${reportSchedules.nextRunAt})` })
-    .from(reportSchedules)
-    .where(sql`${reportSchedules.isActive} = TRUE AND ${reportSchedules.isPaused} = FALSE AND ${reportSchedules.nextRunAt} <= ${deps.now.toISOString()}::timestamptz`);
-  const oldest = row?.oldest ? new Date(row.oldest) : null;
-  return {
-    schedules: row?.n ?? 0,
-    oldestSeconds: oldest ? Math.max(0, Math.round((deps.now.getTime() - oldest.getTime()) / 1000)) : 0,
+    durationMs,
+    budgetExhausted: budgetExhausted || durationMs >= budgetMs,
+    materialize: results.materialize ?? null,
+    overdue: results.overdue ?? null,
+    engine: reap && submit && poll ? { reap, submit, poll, followUp: results.followUp ?? null, durationMs: Math.round(passMs) } : null,
+    outcomes: results.outcomes ?? null,
+    errors,
   };
 }
 
-/**
- * An error's message without what drizzle appends to failed queries (the statement and every
- * bound parameter, which may hold secrets): the driver's own message is enough.
- */
-export function errorMessage(e: unknown): string {
-  const cause = e && typeof e === "object" && "cause" in e ? (e as { cause: unknown }).cause : undefined;
-  if (cause instanceof Error && cause.message) return cause.message;
-  if (e instanceof Error) return e.message.split("\n")[0]!.slice(0, 300);
-  return String(e).slice(0, 300);
+// Generic in the phase's name, so its result lands under that name with its own type.
+async function runPhase<N extends PhaseName>(phase: Phase<N>, deps: EngineDeps, budget: Budget, results: Partial<PhaseResults>) {
+  results[phase.name] = await phase.run(deps, budget);
 }
 
 /** Whether a tick did anything worth a log line. */
@@ -141,7 +116,7 @@ export function tickWasBusy(s: TickSummary): boolean {
   return (
     !s.ok ||
     (m !== null && m.claimed > 0) ||
-    (e !== null && e.submit.claimed + e.poll.polled + e.reap.timedOut + e.reap.resubmitted + e.reap.abandoned > 0) ||
+    (e !== null && e.submit.claimed + e.poll.polled + e.reap.timedOut + e.reap.resubmitted + e.reap.abandoned + (e.followUp?.followedUp ?? 0) + (e.followUp?.failed ?? 0) > 0) ||
     (o !== null && o.counted > 0)
   );
 }

@@ -1,4 +1,6 @@
-import { tickWasBusy, type TickSummary } from "./tick";
+import { schedulerSettingsFromEnv } from "../scheduler/settings";
+import { appEngineDeps } from "./app-deps";
+import { runTick, tickWasBusy, type TickSummary } from "./tick";
 
 /**
  * Configuration of the in-process ticker (instrumentation.ts): on by default in development,
@@ -38,4 +40,22 @@ export function startSchedulerTicker(
   }, options.intervalMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/**
+ * The tick on an interval inside this server process (plain Node, `npm run dev`): the same pass
+ * as /api/cron/tick. ENGINE_TICK_MS sets the interval (default 5000); several servers ticking at
+ * once is safe. Called from instrumentation.ts.
+ */
+export function startInProcessTicker(env: NodeJS.ProcessEnv): void {
+  // Never while `next build` prerenders.
+  if (env.NEXT_PHASE === "phase-production-build") return;
+  const { enabled, intervalMs } = tickerConfig(env);
+  if (!enabled) return;
+  // One ticker per process, even when development reloads modules.
+  const g = globalThis as unknown as { __amcSchedulerTicker?: () => void };
+  if (g.__amcSchedulerTicker) return;
+  const settings = schedulerSettingsFromEnv(env);
+  g.__amcSchedulerTicker = startSchedulerTicker(() => runTick(appEngineDeps(new Date()), { settings }), { intervalMs });
+  console.log(JSON.stringify({ level: "info", msg: "scheduler ticker started", intervalMs }));
 }

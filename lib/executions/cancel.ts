@@ -1,7 +1,9 @@
 import { and, eq } from "drizzle-orm";
-import { amcInstances, reportExecutions } from "../../db/schema";
+import { reportExecutions } from "../../db/schema";
 import { AppError } from "../errors";
-import type { EngineDeps } from "./deps";
+import type { EngineDeps } from "../engine/deps";
+import { instanceRef } from "./instance-ref";
+import { ended } from "./transitions";
 
 export interface CancelResult {
   status: "cancelled" | "cancelling";
@@ -40,17 +42,17 @@ export async function cancelExecution(deps: EngineDeps, executionUuid: string): 
     // Submit in flight: the submit phase sees the request and cancels at AMC when it gets the id.
     return { status: "cancelling", cancelledAt: null };
   }
-  const [instance] = await db.select().from(amcInstances).where(eq(amcInstances.id, row.instanceId));
+  const instance = await instanceRef(db, row.instanceId);
   if (!instance) throw new AppError("NOT_FOUND", "AMC instance was not found.");
   try {
-    const gateway = await deps.gateways({ id: instance.id, instanceId: instance.instanceId, instanceType: instance.instanceType, accountId: instance.accountId });
+    const gateway = await deps.gateways(instance);
     await gateway.cancel(instance.instanceId, row.amcExecutionId);
   } catch {
     return { status: "cancelling", cancelledAt: null };
   }
   await db
     .update(reportExecutions)
-    .set({ status: "cancelled", completedAt: now, leaseExpiresAt: null })
+    .set(ended("cancelled", now))
     .where(and(eq(reportExecutions.id, row.id), eq(reportExecutions.status, "running")));
   return { status: "cancelled", cancelledAt: now };
 }

@@ -1,33 +1,24 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { queryTemplateParameters, reportExecutions } from "../../db/schema";
+import { reportExecutions } from "../../db/schema";
 import { freshDatabase } from "../../test/db";
-import { grant, makeInstance, makeReport, makeTemplate, makeUser } from "../../test/factories";
+import { makeUser } from "../../test/factories";
+import { renderableWorld } from "../../test/scheduler-world";
 import { AppError } from "../errors";
 import { runReportNow } from "./create";
 
 const { db } = await freshDatabase();
 const now = new Date("2026-11-25T15:00:00Z");
 
-async function world() {
-  const member = await makeUser(db);
-  const instance = await makeInstance(db);
-  const template = await makeTemplate(db, {
-    sqlTemplate: "SELECT campaign, COUNT(DISTINCT user_id) AS users FROM dsp_impressions WHERE campaign_id_string IN ({{campaigns}}) AND impression_date >= {{window_start}} GROUP BY 1",
-    dataLagDays: 14,
-    version: 3,
+const world = () =>
+  renderableWorld(db, {
+    template: {
+      sqlTemplate: "SELECT campaign, COUNT(DISTINCT user_id) AS users FROM dsp_impressions WHERE campaign_id_string IN ({{campaigns}}) AND impression_date >= {{window_start}} GROUP BY 1",
+      dataLagDays: 14,
+      version: 3,
+    },
+    report: { timezone: "America/New_York", parameters: { campaigns: ["c1", "c-2"] }, windowSpec: { kind: "last_days", n: 30 } },
   });
-  await db.insert(queryTemplateParameters).values({ templateId: template.id, name: "campaigns", label: "Campaigns", paramType: "campaign_list" });
-  const report = await makeReport(db, {
-    instanceId: instance.id,
-    templateId: template.id,
-    timezone: "America/New_York",
-    parameters: { campaigns: ["c1", "c-2"] },
-    windowSpec: { kind: "last_days", n: 30 },
-  });
-  await grant(db, member.id, instance.id);
-  return { member, instance, template, report };
-}
 
 describe("Run now", () => {
   it("renders afresh, resolves the window in the report's zone and snapshots everything", async () => {

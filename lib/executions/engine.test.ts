@@ -1,27 +1,24 @@
 import { and, eq, sql as dsql } from "drizzle-orm";
-import postgres from "postgres";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { createDatabase } from "../../db/client";
+import { beforeEach, describe, expect, it } from "vitest";
 import { amcAccounts, executionResultRows, executionResults, reportDefinitions, reportExecutions } from "../../db/schema";
 import { freshDatabase } from "../../test/db";
 import { makeExecution, makeInstance, makeReport } from "../../test/factories";
 import { FakeGateway } from "../../test/fake-gateway";
 import { AmcError } from "../amc/gateway";
 import { cancelExecution } from "./cancel";
-import { silentLogger, type EngineDeps } from "./deps";
-import { runEnginePass } from "./pass";
+import type { EngineDeps } from "../engine/deps";
+import { runTick } from "../engine/tick";
 import { pollRunning } from "./poll";
 import { reap } from "./reap";
 import { submitPending } from "./submit";
+import { engineDeps, manyServers } from "../../test/scheduler-world";
 
 const t = await freshDatabase();
 const db = t.db;
 const T0 = new Date("2026-11-02T12:00:00Z");
 const at = (s: number) => new Date(T0.getTime() + s * 1000);
 
-function deps(gateway: FakeGateway, now: Date, over: Partial<EngineDeps> = {}): EngineDeps {
-  return { db, sql: t.sql, gateways: async () => gateway, now, log: silentLogger, ...over };
-}
+const deps = (gateway: FakeGateway, now: Date, over: Partial<EngineDeps> = {}) => engineDeps(db, t.sql, gateway, now, over);
 
 let worlds = 0;
 async function world(pending = 1, instanceType: "STANDARD" | "SANDBOX" = "STANDARD") {
@@ -229,19 +226,14 @@ describe("cancel", () => {
 });
 
 describe("many servers at once", () => {
-  const pools = Array.from({ length: 6 }, () => createDatabase(t.url, { max: 3 }));
-  const raws = pools.map(() => postgres(t.url, { max: 2, onnotice: () => {} }));
-  afterAll(async () => {
-    await Promise.all(pools.map((p) => p.close()));
-    await Promise.all(raws.map((r) => r.end()));
-  });
+  const servers = manyServers(t.url, 6, { db: 3, raw: 2 });
 
   it("six concurrent submit passes submit each run once and respect the cap", async () => {
     const gw = new FakeGateway();
     const a = await world(25);
     const b = await world(25);
     const results = await Promise.all(
-      pools.map((p, i) => submitPending({ db: p.db, sql: raws[i]!, gateways: async () => gw, now: T0, log: silentLogger })),
+      servers.pools.map((_, i) => submitPending(servers.deps(i, gw, T0))),
     );
     const submitted = results.reduce((s, r) => s + r.submitted, 0);
     expect(submitted).toBe(20);
@@ -259,7 +251,7 @@ describe("many servers at once", () => {
     const { runs } = await world(5);
     await submitPending(deps(gw, T0));
     const results = await Promise.all(
-      pools.map((p, i) => pollRunning({ db: p.db, sql: raws[i]!, gateways: async () => gw, now: at(15), log: silentLogger })),
+      servers.pools.map((_, i) => pollRunning(servers.deps(i, gw, at(15)))),
     );
     expect(results.reduce((s, r) => s + r.completed, 0)).toBe(5);
     expect(gw.resultCalls).toBe(5);
@@ -269,11 +261,11 @@ describe("many servers at once", () => {
     }
   });
 
-  it("full passes racing from every server end with every run completed once", async () => {
+  it("full ticks racing from every server end with every run completed once", async () => {
     const gw = new FakeGateway();
     const { runs } = await world(12);
     for (const s of [0, 15, 40, 80, 100, 130]) {
-      await Promise.all(pools.map((p, i) => runEnginePass({ db: p.db, sql: raws[i]!, gateways: async () => gw, now: at(s), log: silentLogger })));
+      await Promise.all(servers.pools.map((_, i) => runTick(servers.deps(i, gw, at(s)))));
     }
     const rows = await Promise.all(runs.map((r) => get(r.id)));
     expect(rows.map((r) => r.status)).toEqual(Array(12).fill("completed"));

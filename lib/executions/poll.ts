@@ -1,11 +1,12 @@
 import { and, eq, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
-import { amcInstances, reportExecutions } from "../../db/schema";
+import { reportExecutions } from "../../db/schema";
 import { AmcError, type AmcGateway } from "../amc/gateway";
-import { addMs, logOf, settingsOf, type EngineDeps, type InstanceRef } from "./deps";
+import { addMs, logOf, settingsOf, type EngineDeps, type InstanceRef } from "../engine/deps";
 import { explainFailure } from "./explain";
 import { copyResultRows } from "./ingest";
-import { onExecutionCompleted } from "../dashboards/create";
+import { instanceRef } from "./instance-ref";
 import { pollDelayMs, submitBackoffMs } from "./settings";
+import { ended } from "./transitions";
 
 export interface PollSummary {
   polled: number;
@@ -52,10 +53,7 @@ export async function pollRunning(deps: EngineDeps): Promise<PollSummary> {
 
   for (const row of claimed) {
     summary.polled += 1;
-    const [instance] = await db
-      .select({ id: amcInstances.id, instanceId: amcInstances.instanceId, instanceType: amcInstances.instanceType, accountId: amcInstances.accountId })
-      .from(amcInstances)
-      .where(eq(amcInstances.id, row.instanceId ?? ""));
+    const instance = await instanceRef(db, row.instanceId);
     if (!instance) continue; // instance deleted: its executions went with it (cascade)
     const outcome = await pollOne(deps, instance, row, lease);
     summary[outcome] += 1;
@@ -82,7 +80,7 @@ async function pollOne(
     gateway = await deps.gateways(instance);
     if (row.cancelRequestedAt) {
       await gateway.cancel(instance.instanceId, amcId);
-      await db.update(reportExecutions).set({ status: "cancelled", completedAt: now, leaseExpiresAt: null }).where(mine);
+      await db.update(reportExecutions).set(ended("cancelled", now)).where(mine);
       return "cancelled";
     }
     const state = await gateway.status(instance.instanceId, amcId);
@@ -96,18 +94,17 @@ async function pollOne(
     if (state.status === "failed") {
       await db
         .update(reportExecutions)
-        .set({
-          status: "failed",
-          completedAt: now,
-          leaseExpiresAt: null,
-          errorMessage: `AMC reported the run failed: ${state.reason ?? `status ${state.amcStatus}, no reason given`}`,
-          errorDetails: { cause: "amc_failed", amcStatus: state.amcStatus },
-        })
+        .set(
+          ended("failed", now, {
+            message: `AMC reported the run failed: ${state.reason ?? `status ${state.amcStatus}, no reason given`}`,
+            details: { cause: "amc_failed", amcStatus: state.amcStatus },
+          }),
+        )
         .where(mine);
       return "failed";
     }
     if (state.status === "cancelled") {
-      await db.update(reportExecutions).set({ status: "cancelled", completedAt: now, leaseExpiresAt: null }).where(mine);
+      await db.update(reportExecutions).set(ended("cancelled", now)).where(mine);
       return "cancelled";
     }
     return await ingest(deps, gateway, instance, row, lease);
@@ -124,7 +121,7 @@ async function pollOne(
     logOf(deps).warn("poll failed", { executionId: row.executionId, cause });
     await db
       .update(reportExecutions)
-      .set({ status: "failed", completedAt: now, leaseExpiresAt: null, errorMessage: message, errorDetails: { cause } })
+      .set(ended("failed", now, { message, details: { cause } }))
       .where(mine);
     return "failed";
   }
@@ -161,11 +158,9 @@ async function ingest(
           SET columns = excluded.columns, row_count = excluded.row_count, size_bytes = excluded.size_bytes`;
       return result;
     });
+    // What follows a completed run (its report's dashboard) is the follow-up phase's job, retried
+    // there: nothing after this commit can undo or hold up the completion.
     logOf(deps).info("completed", { executionId: row.executionId, rows: stored.rowCount });
-    // The report's dashboard appears with its first result; a failure here must not undo the run.
-    await onExecutionCompleted(db, row.id).catch((e: unknown) =>
-      logOf(deps).warn("dashboard not created", { executionId: row.executionId, error: e instanceof Error ? e.message : String(e) }),
-    );
     return "completed";
   } catch (e) {
     if (e instanceof LeaseLost) return "ingestRetried";
@@ -186,13 +181,12 @@ async function ingest(
     const reason = e instanceof Error ? e.message : String(e);
     await db
       .update(reportExecutions)
-      .set({
-        status: "failed",
-        completedAt: now,
-        leaseExpiresAt: null,
-        errorMessage: `AMC finished the run, but its result could not be downloaded and stored after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${reason}`,
-        errorDetails: { cause: "download", attempts },
-      })
+      .set(
+        ended("failed", now, {
+          message: `AMC finished the run, but its result could not be downloaded and stored after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${reason}`,
+          details: { cause: "download", attempts },
+        }),
+      )
       .where(and(eq(reportExecutions.id, row.id), eq(reportExecutions.leaseExpiresAt, lease)));
     return "failed";
   }

@@ -1,6 +1,8 @@
 import { and, eq, isNull, lt, lte, or, sql } from "drizzle-orm";
-import { amcInstances, reportExecutions } from "../../db/schema";
-import { addMs, logOf, settingsOf, type EngineDeps } from "./deps";
+import { reportExecutions } from "../../db/schema";
+import { addMs, logOf, settingsOf, type EngineDeps } from "../engine/deps";
+import { instanceRef } from "./instance-ref";
+import { ended, requeued } from "./transitions";
 
 export interface ReapSummary {
   timedOut: number;
@@ -24,13 +26,7 @@ export async function reap(deps: EngineDeps): Promise<ReapSummary> {
 
   const timedOut = await db
     .update(reportExecutions)
-    .set({
-      status: "failed",
-      completedAt: now,
-      leaseExpiresAt: null,
-      errorMessage: `Timed out: AMC did not finish this run within ${hours} h, so it was stopped.`,
-      errorDetails: { cause: "timeout" },
-    })
+    .set(ended("failed", now, { message: `Timed out: AMC did not finish this run within ${hours} h, so it was stopped.`, details: { cause: "timeout" } }))
     .where(
       and(
         eq(reportExecutions.status, "running"),
@@ -42,11 +38,11 @@ export async function reap(deps: EngineDeps): Promise<ReapSummary> {
     .returning({ id: reportExecutions.id, amcExecutionId: reportExecutions.amcExecutionId, instanceId: reportExecutions.instanceId, executionId: reportExecutions.executionId });
   for (const r of timedOut) {
     log.warn("timed out", { executionId: r.executionId });
-    if (!r.amcExecutionId || !r.instanceId) continue;
-    const [instance] = await db.select().from(amcInstances).where(eq(amcInstances.id, r.instanceId));
+    if (!r.amcExecutionId) continue;
+    const instance = await instanceRef(db, r.instanceId);
     if (!instance) continue;
     await deps
-      .gateways({ id: instance.id, instanceId: instance.instanceId, instanceType: instance.instanceType, accountId: instance.accountId })
+      .gateways(instance)
       .then((g) => g.cancel(instance.instanceId, r.amcExecutionId!))
       .catch(() => {}); // best effort: AMC ends it at its own timeout anyway
   }
@@ -61,24 +57,20 @@ export async function reap(deps: EngineDeps): Promise<ReapSummary> {
   const resubmitted = await db
     .update(reportExecutions)
     .set({
-      status: "pending",
-      startedAt: null,
-      leaseExpiresAt: null,
+      ...requeued(now),
       attempts: sql`${reportExecutions.attempts} + 1`,
-      nextAttemptAt: now,
       errorDetails: { note: "The submit was interrupted before AMC's answer was saved; submitted again." },
     })
     .where(and(interrupted, lt(reportExecutions.attempts, settings.maxSubmitAttempts - 1)))
     .returning({ id: reportExecutions.id });
   const abandoned = await db
     .update(reportExecutions)
-    .set({
-      status: "failed",
-      completedAt: now,
-      leaseExpiresAt: null,
-      errorMessage: `Submitting to AMC was interrupted ${settings.maxSubmitAttempts} times; the run was stopped. Run it again.`,
-      errorDetails: { cause: "interrupted_submit" },
-    })
+    .set(
+      ended("failed", now, {
+        message: `Submitting to AMC was interrupted ${settings.maxSubmitAttempts} times; the run was stopped. Run it again.`,
+        details: { cause: "interrupted_submit" },
+      }),
+    )
     .where(interrupted)
     .returning({ id: reportExecutions.id });
   return { timedOut: timedOut.length, resubmitted: resubmitted.length, abandoned: abandoned.length };

@@ -34,6 +34,10 @@ export interface EngineSettings {
   runningTimeoutMs: number;
   /** Rows per COPY batch written while ingesting a result. */
   ingestFlushRows: number;
+  /** Completed runs followed up (dashboard created) per transaction. */
+  followUpBatch: number;
+  /** Wait before a failed follow-up is tried again (on a later tick, never in a hot loop). */
+  followUpRetryMs: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -53,6 +57,8 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   maxIngestAttempts: 5,
   runningTimeoutMs: 24 * 3600_000,
   ingestFlushRows: 5_000,
+  followUpBatch: 100,
+  followUpRetryMs: 60_000,
 };
 
 export function pollDelayMs(settings: EngineSettings, pollCount: number, instanceType: InstanceType = "STANDARD"): number {

@@ -1,9 +1,11 @@
 import { and, asc, count, eq, isNull, lte, or, sql } from "drizzle-orm";
 import { amcAccounts, amcInstances, reportExecutions } from "../../db/schema";
 import { AmcError, formatAmcLocalTime, type AmcTimeWindow } from "../amc/gateway";
-import { addMs, logOf, settingsOf, type EngineDeps, type InstanceRef } from "./deps";
+import { addMs, logOf, settingsOf, type EngineDeps, type InstanceRef } from "../engine/deps";
 import { explainFailure } from "./explain";
+import { instanceRefColumns } from "./instance-ref";
 import { pollDelayMs, submitBackoffMs } from "./settings";
+import { ended, requeued } from "./transitions";
 
 export interface SubmitSummary {
   claimed: number;
@@ -67,12 +69,7 @@ export async function submitPending(deps: EngineDeps): Promise<SubmitSummary> {
       // NO KEY UPDATE: serializes slot counting per instance without blocking inserts that
       // reference the instance (those take KEY SHARE).
       const [instance] = await tx
-        .select({
-          id: amcInstances.id,
-          instanceId: amcInstances.instanceId,
-          instanceType: amcInstances.instanceType,
-          accountId: amcInstances.accountId,
-        })
+        .select(instanceRefColumns)
         .from(amcInstances)
         .where(eq(amcInstances.id, instanceId))
         .for("no key update", { skipLocked: true });
@@ -136,7 +133,7 @@ async function submitOne(
   const fail = async (message: string, details: Record<string, unknown>) => {
     await db
       .update(reportExecutions)
-      .set({ status: "failed", errorMessage: message, errorDetails: details, completedAt: now, leaseExpiresAt: null })
+      .set(ended("failed", now, { message, details }))
       .where(mine);
     return "failed" as const;
   };
@@ -166,7 +163,7 @@ async function submitOne(
       await gateway.cancel(instance.instanceId, amcExecutionId).catch(() => {});
       await db
         .update(reportExecutions)
-        .set({ status: "cancelled", amcExecutionId, completedAt: now, leaseExpiresAt: null })
+        .set({ ...ended("cancelled", now), amcExecutionId })
         .where(mine);
       return "failed";
     }
@@ -177,12 +174,7 @@ async function submitOne(
       // AMC is busy, the run is fine: back in the queue, no attempt used (pitfall 27).
       await db
         .update(reportExecutions)
-        .set({
-          status: "pending",
-          startedAt: null,
-          leaseExpiresAt: null,
-          nextAttemptAt: addMs(now, e.retryAfterMs ?? settings.rateLimitBackoffMs),
-        })
+        .set(requeued(addMs(now, e.retryAfterMs ?? settings.rateLimitBackoffMs)))
         .where(mine);
       return "requeued";
     }
@@ -190,11 +182,8 @@ async function submitOne(
       await db
         .update(reportExecutions)
         .set({
-          status: "pending",
-          startedAt: null,
-          leaseExpiresAt: null,
+          ...requeued(addMs(now, submitBackoffMs(settings, row.attempts + 1))),
           attempts: row.attempts + 1,
-          nextAttemptAt: addMs(now, submitBackoffMs(settings, row.attempts + 1)),
           errorDetails: { lastError: e.message, cause: e.cause },
         })
         .where(mine);

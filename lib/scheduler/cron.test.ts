@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { localDate } from "../params/zoned";
+import { WEEK_DOWN } from "../../test/scheduler-world";
 import {
   checkCron,
   checkTimeZone,
@@ -152,6 +153,13 @@ function chain(cron: string, zone: string, from: string, count: number) {
   return slots;
 }
 
+/** The next runs of `cron` after `from` are exactly `expected`, one per local day from the first. */
+function expectDailyRuns(cron: string, zone: string, from: string, expected: string[]) {
+  const slots = chain(cron, zone, from, expected.length);
+  expect(iso(slots)).toEqual(expected);
+  expectOncePerDay(slots, zone, localDate(slots[0]!, zone));
+}
+
 function expectOncePerDay(slots: Date[], zone: string, firstDay: string) {
   const days = slots.map((s) => localDate(s, zone));
   // One run per local day, every day, in order: never twice, never skipped.
@@ -169,62 +177,48 @@ describe("daylight saving (pitfall 5)", () => {
   // (fall back) runs on its first occurrence only.
 
   it("New York spring forward (2025-03-09): 02:30 does not exist, the run is at 03:00 EDT, once", () => {
-    const slots = chain("30 2 * * *", "America/New_York", "2025-03-07T12:00:00Z", 5);
-    expect(iso(slots)).toEqual([
+    expectDailyRuns("30 2 * * *", "America/New_York", "2025-03-07T12:00:00Z", [
       "2025-03-08T07:30:00.000Z", // 02:30 EST
       "2025-03-09T07:00:00.000Z", // 03:00 EDT: 02:30 skipped by the clock, run right after the gap
       "2025-03-10T06:30:00.000Z", // 02:30 EDT
       "2025-03-11T06:30:00.000Z",
       "2025-03-12T06:30:00.000Z",
     ]);
-    expectOncePerDay(slots, "America/New_York", "2025-03-08");
   });
 
   it("New York fall back (2025-11-02): 02:30 once; 01:30, which happens twice, runs once", () => {
-    const at0230 = chain("30 2 * * *", "America/New_York", "2025-10-31T12:00:00Z", 4);
-    expect(iso(at0230)).toEqual([
+    expectDailyRuns("30 2 * * *", "America/New_York", "2025-10-31T12:00:00Z", [
       "2025-11-01T06:30:00.000Z", // 02:30 EDT
       "2025-11-02T07:30:00.000Z", // 02:30 EST (after the repeated hour)
       "2025-11-03T07:30:00.000Z",
       "2025-11-04T07:30:00.000Z",
     ]);
-    expectOncePerDay(at0230, "America/New_York", "2025-11-01");
-    const at0130 = chain("30 1 * * *", "America/New_York", "2025-10-31T12:00:00Z", 4);
-    expect(iso(at0130)).toEqual([
+    expectDailyRuns("30 1 * * *", "America/New_York", "2025-10-31T12:00:00Z", [
       "2025-11-01T05:30:00.000Z",
       "2025-11-02T05:30:00.000Z", // the first 01:30 (EDT); the second (06:30Z, EST) does not run
       "2025-11-03T06:30:00.000Z",
       "2025-11-04T06:30:00.000Z",
     ]);
-    expectOncePerDay(at0130, "America/New_York", "2025-11-01");
   });
 
   it("London spring forward (2025-03-30): 02:30 BST exists and runs once; 01:30 (in the gap) runs at 02:00 BST", () => {
-    const at0230 = chain("30 2 * * *", "Europe/London", "2025-03-28T12:00:00Z", 4);
-    expect(iso(at0230)).toEqual([
+    expectDailyRuns("30 2 * * *", "Europe/London", "2025-03-28T12:00:00Z", [
       "2025-03-29T02:30:00.000Z", // GMT
       "2025-03-30T01:30:00.000Z", // 02:30 BST
       "2025-03-31T01:30:00.000Z",
       "2025-04-01T01:30:00.000Z",
     ]);
-    expectOncePerDay(at0230, "Europe/London", "2025-03-29");
-    const at0130 = chain("30 1 * * *", "Europe/London", "2025-03-28T12:00:00Z", 3);
-    expect(iso(at0130)).toEqual(["2025-03-29T01:30:00.000Z", "2025-03-30T01:00:00.000Z", "2025-03-31T00:30:00.000Z"]);
-    expectOncePerDay(at0130, "Europe/London", "2025-03-29");
+    expectDailyRuns("30 1 * * *", "Europe/London", "2025-03-28T12:00:00Z", ["2025-03-29T01:30:00.000Z", "2025-03-30T01:00:00.000Z", "2025-03-31T00:30:00.000Z"]);
   });
 
   it("London fall back (2025-10-26): 02:30 once; the repeated 01:30 once", () => {
-    const at0230 = chain("30 2 * * *", "Europe/London", "2025-10-24T12:00:00Z", 4);
-    expect(iso(at0230)).toEqual([
+    expectDailyRuns("30 2 * * *", "Europe/London", "2025-10-24T12:00:00Z", [
       "2025-10-25T01:30:00.000Z", // 02:30 BST
       "2025-10-26T02:30:00.000Z", // 02:30 GMT
       "2025-10-27T02:30:00.000Z",
       "2025-10-28T02:30:00.000Z",
     ]);
-    expectOncePerDay(at0230, "Europe/London", "2025-10-25");
-    const at0130 = chain("30 1 * * *", "Europe/London", "2025-10-24T12:00:00Z", 3);
-    expect(iso(at0130)).toEqual(["2025-10-25T00:30:00.000Z", "2025-10-26T00:30:00.000Z", "2025-10-27T01:30:00.000Z"]);
-    expectOncePerDay(at0130, "Europe/London", "2025-10-25");
+    expectDailyRuns("30 1 * * *", "Europe/London", "2025-10-24T12:00:00Z", ["2025-10-25T00:30:00.000Z", "2025-10-26T00:30:00.000Z", "2025-10-27T01:30:00.000Z"]);
   });
 
   it("a time list keeps both times on the spring-forward day (no-wildcard rule), never the same instant twice", () => {
@@ -258,19 +252,10 @@ describe("due occurrences (missed runs)", () => {
     expect(d).toEqual({ latest: slot, skipped: [], skippedUnrecorded: 0, next: new Date("2025-03-17T07:00:00Z") });
   });
 
-  it("a week down for a daily schedule: runs the latest, skips six, then resumes the cadence", () => {
-    const from = new Date("2025-03-03T07:00:00Z"); // Mon 02:00 EST
-    const d = dueOccurrences("0 2 * * *", zone, from, new Date("2025-03-10T12:00:00Z"));
-    expect(d.latest?.toISOString()).toBe("2025-03-10T06:00:00.000Z");
-    expect(iso(d.skipped)).toEqual([
-      "2025-03-03T07:00:00.000Z",
-      "2025-03-04T07:00:00.000Z",
-      "2025-03-05T07:00:00.000Z",
-      "2025-03-06T07:00:00.000Z",
-      "2025-03-07T07:00:00.000Z",
-      "2025-03-08T07:00:00.000Z",
-      "2025-03-09T07:00:00.000Z", // 02:00 does not exist that day: 03:00 EDT
-    ]);
+  it("a week down for a daily schedule: runs the latest, skips the others, then resumes the cadence", () => {
+    const d = dueOccurrences(WEEK_DOWN.cron, zone, WEEK_DOWN.due, WEEK_DOWN.back);
+    expect(d.latest).toEqual(WEEK_DOWN.latest);
+    expect(iso(d.skipped)).toEqual(WEEK_DOWN.skipped);
     expect(d.next.toISOString()).toBe("2025-03-11T06:00:00.000Z");
   });
 

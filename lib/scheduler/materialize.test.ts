@@ -1,18 +1,15 @@
 import { eq, sql as dsql } from "drizzle-orm";
-import postgres from "postgres";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { createDatabase } from "../../db/client";
+import { beforeEach, describe, expect, it } from "vitest";
 import { reportDefinitions, reportExecutions, reportScheduleSkips, reportSchedules } from "../../db/schema";
 import { freshDatabase } from "../../test/db";
 import { makeSchedule } from "../../test/factories";
 import { FakeGateway } from "../../test/fake-gateway";
 import { createExecution } from "../executions/create";
-import { silentLogger } from "../executions/deps";
 import { nextRunAfter } from "./cron";
 import { materializeDue } from "./materialize";
-import { runTick } from "./tick";
+import { runTick } from "../engine/tick";
 import { localDate } from "../params/zoned";
-import { bulkDueSchedules, engineDeps, scheduledWorld } from "../../test/scheduler-world";
+import { bulkDueSchedules, engineDeps, manyServers, scheduledWorld, WEEK_DOWN } from "../../test/scheduler-world";
 
 const t = await freshDatabase();
 const db = t.db;
@@ -82,21 +79,12 @@ describe("materialize", () => {
   });
 
   it("server down a week: one run for the latest missed slot, the others recorded as skipped", async () => {
-    const { schedule } = await dueWorld({ scheduleType: "daily", cronExpression: "0 2 * * *", nextRunAt: new Date("2025-03-03T07:00:00Z") });
-    const back = new Date("2025-03-10T12:00:00Z");
-    expect(await materializeDue(deps(back))).toMatchObject({ claimed: 1, created: 1, skipped: 7 });
+    const { schedule } = await dueWorld({ scheduleType: "daily", cronExpression: WEEK_DOWN.cron, nextRunAt: WEEK_DOWN.due });
+    expect(await materializeDue(deps(WEEK_DOWN.back))).toMatchObject({ claimed: 1, created: 1, skipped: 7 });
     const runs = await runsOf(schedule.id);
-    expect(runs.map((r) => r.scheduledFor)).toEqual([new Date("2025-03-10T06:00:00Z")]);
+    expect(runs.map((r) => r.scheduledFor)).toEqual([WEEK_DOWN.latest]);
     const skips = await skipsOf(schedule.id);
-    expect(skips.map((s) => s.scheduledFor.toISOString())).toEqual([
-      "2025-03-03T07:00:00.000Z",
-      "2025-03-04T07:00:00.000Z",
-      "2025-03-05T07:00:00.000Z",
-      "2025-03-06T07:00:00.000Z",
-      "2025-03-07T07:00:00.000Z",
-      "2025-03-08T07:00:00.000Z",
-      "2025-03-09T07:00:00.000Z",
-    ]);
+    expect(skips.map((s) => s.scheduledFor.toISOString())).toEqual(WEEK_DOWN.skipped);
     expect(skips[0]!.reason).toBe("Missed while no scheduler tick ran: of 8 missed runs only the latest (2025-03-10T06:00:00.000Z) ran.");
     // Then the cadence resumes: tomorrow 02:00.
     expect((await scheduleOf(schedule.id)).nextRunAt).toEqual(new Date("2025-03-11T06:00:00Z"));
@@ -197,12 +185,7 @@ describe("daylight saving, tick by tick", () => {
 });
 
 describe("many ticks at once", () => {
-  const pools = Array.from({ length: 20 }, () => createDatabase(t.url, { max: 1 }));
-  const raws = pools.map(() => postgres(t.url, { max: 1, onnotice: () => {} }));
-  afterAll(async () => {
-    await Promise.all(pools.map((p) => p.close()));
-    await Promise.all(raws.map((r) => r.end()));
-  });
+  const servers = manyServers(t.url, 20);
   const due = new Date("2025-06-02T07:00:00Z"); // Mon 03:00 EDT
   const next = new Date("2025-06-09T07:00:00Z");
 
@@ -237,9 +220,7 @@ describe("many ticks at once", () => {
     const tag = await bulk("race", 500);
     // Whole ticks (materialize, then submit/poll on the fake AMC, then outcomes), 20 servers.
     const ticks = await Promise.all(
-      pools.map((p, i) =>
-        runTick({ db: p.db, sql: raws[i]!, gateways: async () => gw, now: new Date(due.getTime() + 20_000), log: silentLogger }, { settings: { materializeBatch: 10 } }),
-      ),
+      servers.pools.map((_, i) => runTick(servers.deps(i, gw, new Date(due.getTime() + 20_000)), { settings: { materializeBatch: 10 } })),
     );
     expect(ticks.every((tk) => tk.ok)).toBe(true);
     const results = ticks.map((tk) => tk.materialize!);
@@ -263,10 +244,7 @@ describe("many ticks at once", () => {
       }
       return createExecution(tx, req);
     };
-    const server = pools[0]!;
-    await expect(
-      materializeDue({ db: server.db, sql: raws[0]!, gateways: async () => gw, now, log: silentLogger }, { create: dying, settings: { materializeBatch: 100 } }),
-    ).rejects.toThrow();
+    await expect(materializeDue(servers.deps(0, gw, now), { create: dying, settings: { materializeBatch: 100 } })).rejects.toThrow();
     // Two batches committed, the third rolled back whole.
     expect(await state(tag)).toEqual({ executions: 200, slots: 200, advanced: 200, due: 300 });
     expect(await consistent(tag)).toBe(true);

@@ -3,7 +3,7 @@ import type { Database } from "../../db/client";
 import { reportDefinitions, reportExecutions, reportScheduleSkips, reportSchedules } from "../../db/schema";
 import { AppError, uniqueViolation } from "../errors";
 import { createExecution, type RunRequest } from "../executions/create";
-import { logOf, type EngineDeps, type Logger } from "../executions/deps";
+import { logOf, type EngineDeps, type Logger } from "../engine/deps";
 import { newExecutionId } from "../ids";
 import { dueOccurrences, type DueOccurrences } from "./cron";
 import { schedulerSettings, type SchedulerSettings } from "./settings";

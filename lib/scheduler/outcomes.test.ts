@@ -1,14 +1,11 @@
 import { eq, sql as dsql } from "drizzle-orm";
-import postgres from "postgres";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { createDatabase } from "../../db/client";
+import { beforeEach, describe, expect, it } from "vitest";
 import { reportDefinitions, reportExecutions, reportSchedules, type ExecutionStatus } from "../../db/schema";
 import { freshDatabase } from "../../test/db";
 import { makeExecution, makeInstance, makeReport, makeSchedule } from "../../test/factories";
 import { FakeGateway } from "../../test/fake-gateway";
-import { silentLogger } from "../executions/deps";
 import { recordOutcomes } from "./outcomes";
-import { engineDeps } from "../../test/scheduler-world";
+import { engineDeps, manyServers } from "../../test/scheduler-world";
 
 const t = await freshDatabase();
 const db = t.db;
@@ -115,12 +112,7 @@ describe("schedules learn", () => {
 });
 
 describe("many servers at once", () => {
-  const pools = Array.from({ length: 10 }, () => createDatabase(t.url, { max: 1 }));
-  const raws = pools.map(() => postgres(t.url, { max: 1, onnotice: () => {} }));
-  afterAll(async () => {
-    await Promise.all(pools.map((p) => p.close()));
-    await Promise.all(raws.map((r) => r.end()));
-  });
+  const servers = manyServers(t.url, 10);
 
   it("10 concurrent passes count each of 600 runs of 60 schedules exactly once", async () => {
     const worlds = [];
@@ -137,8 +129,8 @@ describe("many servers at once", () => {
         FROM report_schedules s, generate_series(0, 9) AS g
        WHERE s.id IN (${dsql.join(worlds.map((w) => dsql`${w.schedule.id}::uuid`), dsql`, `)})`);
     const results = await Promise.all(
-      pools.map((p, i) =>
-        recordOutcomes({ db: p.db, sql: raws[i]!, gateways: async () => new FakeGateway(), now: hour(20), log: silentLogger }, { settings: { outcomesBatch: 4 } }),
+      servers.pools.map((_, i) =>
+        recordOutcomes(servers.deps(i, new FakeGateway(), hour(20)), { settings: { outcomesBatch: 4 } }),
       ),
     );
     expect(results.reduce((n, r) => n + r.counted, 0)).toBe(600);

@@ -1,7 +1,7 @@
 import { and, asc, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { reportExecutions, reportSchedules } from "../../db/schema";
-import { logOf, type EngineDeps } from "../executions/deps";
+import { logOf, type EngineDeps } from "../engine/deps";
 import { schedulerSettings, type SchedulerSettings } from "./settings";
 
 /**

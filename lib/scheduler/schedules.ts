@@ -2,7 +2,8 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import { reportDefinitions, reportSchedules, type Frequency, type ScheduleType } from "../../db/schema";
-import { assertInstanceAccess, type SessionUser } from "../auth/access";
+import { type SessionUser } from "../../db/queries/access";
+import { assertInstanceAccess } from "../auth/access";
 import { AppError, notFound, parseInput, uniqueViolation } from "../errors";
 import { newScheduleId } from "../ids";
 import { renderSql } from "../params/render";
@@ -109,16 +110,23 @@ export function frequencyOf(cron: string, timezone: string, from: Date): Frequen
   return "quarterly";
 }
 
+/**
+ * Not found unless the user may see the instance: a foreign report or schedule answers exactly
+ * like a missing one, so its existence is not disclosed.
+ */
+async function visibleTo<T extends { instanceId: string | null }>(db: Database, user: SessionUser, row: T | undefined, what: "Report" | "Schedule"): Promise<T> {
+  if (!row?.instanceId) throw notFound(what);
+  try {
+    await assertInstanceAccess(db, user, row.instanceId);
+  } catch {
+    throw notFound(what);
+  }
+  return row;
+}
+
 async function reportForUser(db: Database, user: SessionUser, reportId: string) {
   const [report] = await db.select().from(reportDefinitions).where(eq(reportDefinitions.reportId, reportId));
-  // A foreign report answers exactly like a missing one: its existence is not disclosed.
-  if (!report?.instanceId) throw notFound("Report");
-  try {
-    await assertInstanceAccess(db, user, report.instanceId);
-  } catch {
-    throw notFound("Report");
-  }
-  return report;
+  return visibleTo(db, user, report, "Report");
 }
 
 async function scheduleForUser(db: Database, user: SessionUser, scheduleId: string) {
@@ -127,13 +135,7 @@ async function scheduleForUser(db: Database, user: SessionUser, scheduleId: stri
     .from(reportSchedules)
     .innerJoin(reportDefinitions, eq(reportDefinitions.id, reportSchedules.reportId))
     .where(and(eq(reportSchedules.scheduleId, scheduleId), eq(reportSchedules.isActive, true)));
-  if (!row?.instanceId) throw notFound("Schedule");
-  try {
-    await assertInstanceAccess(db, user, row.instanceId);
-  } catch {
-    throw notFound("Schedule");
-  }
-  return row;
+  return visibleTo(db, user, row, "Schedule");
 }
 
 type Report = typeof reportDefinitions.$inferSelect;

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import postgres from "postgres";
 import { createDatabase } from "../../db/client";
 import type { AmcGateway } from "../../lib/amc/gateway";
-import { silentLogger, type EngineDeps } from "../../lib/executions/deps";
-import { runTick, type TickSummary } from "../../lib/scheduler/tick";
+import { silentLogger, type EngineDeps } from "../../lib/engine/deps";
+import { runTick, type TickSummary } from "../../lib/engine/tick";
 import { explain, freshBenchDatabase, round, type Benchmark, type BenchRow } from "./harness";
 
 /**

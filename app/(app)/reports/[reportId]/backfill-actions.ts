@@ -10,7 +10,7 @@ import {
   retryFailedSegments,
   startBackfill,
 } from "@/lib/backfill/backfills";
-import { appEngineDeps } from "@/lib/engine/app-engine";
+import { appEngineDeps } from "@/lib/engine/app-deps";
 
 // Thin: the wrapper parses input and requires a session; lib/backfill checks access to the
 // report's instance by id, the one-active-backfill rule and the daily limit.

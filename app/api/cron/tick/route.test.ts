@@ -3,14 +3,14 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { reportExecutions, reportSchedules } from "@/db/schema";
 import { freshDatabase } from "@/test/db";
 import { FakeGateway } from "@/test/fake-gateway";
-import type { EngineDeps } from "@/lib/executions/deps";
-import { isAuthorizedCronRequest } from "@/lib/scheduler/http";
+import type { EngineDeps } from "@/lib/engine/deps";
+import { isAuthorizedCronRequest } from "@/lib/engine/http";
 import { createSchedule } from "@/lib/scheduler/schedules";
 import { engineDeps, scheduledWorld } from "@/test/scheduler-world";
 
 // The route's engine wiring, pointed at this file's database and a fake AMC.
 const holder = vi.hoisted(() => ({ deps: null as null | ((now: Date) => EngineDeps), calls: 0 }));
-vi.mock("@/lib/engine/app-engine", () => ({
+vi.mock("@/lib/engine/app-deps", () => ({
   appEngineDeps: (now: Date) => {
     holder.calls += 1;
     return holder.deps!(now);

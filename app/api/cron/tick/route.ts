@@ -1,5 +1,5 @@
-import { appEngineDeps } from "@/lib/engine/app-engine";
-import { handleTickRequest } from "@/lib/scheduler/http";
+import { appEngineDeps } from "@/lib/engine/app-deps";
+import { handleTickRequest } from "@/lib/engine/http";
 import { schedulerSettingsFromEnv } from "@/lib/scheduler/settings";
 
 // The scheduler's entry point: one bounded tick (materialize due schedules, submit, poll +
