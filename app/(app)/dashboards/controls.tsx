@@ -2,12 +2,12 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+import { Options } from "@/app/_components/form";
+import { useRefreshAction } from "@/app/_components/use-refresh-action";
 import { removeWidgetAction, saveWidgetAction, setFavoriteAction } from "./actions";
 
 export function FavoriteStar({ dashboardId, favorite, name }: { dashboardId: string; favorite: boolean; name: string }) {
-  const router = useRouter();
-  const [pending, start] = useTransition();
-  const [error, setError] = useState<string | null>(null);
+  const { pending, error, run } = useRefreshAction();
   return (
     <span className="inline-flex items-center gap-1">
       <button
@@ -17,15 +17,7 @@ export function FavoriteStar({ dashboardId, favorite, name }: { dashboardId: str
         aria-label={favorite ? `Remove ${name} from favorites` : `Add ${name} to favorites`}
         title={favorite ? "Remove from favorites" : "Add to favorites"}
         disabled={pending}
-        onClick={() =>
-          start(async () => {
-            const r = await setFavoriteAction({ dashboardId, favorite: !favorite });
-            if (r.ok) {
-              setError(null);
-              router.refresh();
-            } else setError(r.error.message);
-          })
-        }
+        onClick={() => run(() => setFavoriteAction({ dashboardId, favorite: !favorite }))}
         className={`text-xl leading-none ${favorite ? "text-amber-500" : "text-slate-300 hover:text-amber-400"} disabled:opacity-50`}
       >
         {favorite ? "★" : "☆"}
@@ -37,6 +29,30 @@ export function FavoriteStar({ dashboardId, favorite, name }: { dashboardId: str
 
 const TYPES = ["line", "bar", "area", "pie", "table", "metric_card", "funnel"] as const;
 const WINDOW = "@window";
+
+const AGGREGATES = [
+  { value: "", label: "sum" },
+  { value: "avg", label: "average" },
+  { value: "max", label: "max" },
+  { value: "ratio", label: "ratio of first two (metric card)" },
+];
+const FORMATS = [
+  { value: "", label: "number" },
+  { value: "currency", label: "currency" },
+  { value: "percent", label: "percent" },
+];
+
+/** One labelled select of the widget form (its options: fixed choices or result columns). */
+function WidgetSelect({ label, name, defaultValue, options }: { label: string; name: string; defaultValue: string; options: { value: string; label: string }[] }) {
+  return (
+    <label className="flex flex-col gap-1">
+      <span className="text-xs text-slate-600">{label}</span>
+      <select name={name} defaultValue={defaultValue} className="rounded border border-slate-300 px-2 py-1">
+        <Options options={options} />
+      </select>
+    </label>
+  );
+}
 
 export interface EditableWidget {
   id?: string;
@@ -51,11 +67,10 @@ export interface EditableWidget {
 
 /** Add or edit a widget: type, title, and the result columns it is bound to. */
 export function WidgetEditor({ dashboardId, columns, widget, label }: { dashboardId: string; columns: string[]; widget?: EditableWidget; label: string }) {
-  const router = useRouter();
   const [open, setOpen] = useState(false);
-  const [pending, start] = useTransition();
-  const [error, setError] = useState<string | null>(null);
+  const { pending, error, run } = useRefreshAction();
   const w: EditableWidget = widget ?? { widgetType: "line", title: "" };
+  const columnOptions = columns.map((c) => ({ value: c, label: c }));
   return (
     <div className="text-sm">
       <button type="button" onClick={() => setOpen(!open)} className="text-indigo-700 hover:underline" aria-expanded={open}>
@@ -66,13 +81,9 @@ export function WidgetEditor({ dashboardId, columns, widget, label }: { dashboar
           data-testid="widget-editor"
           className="mt-2 grid gap-2 rounded-md border border-slate-200 bg-slate-50 p-3 sm:grid-cols-2"
           action={(fd) =>
-            start(async () => {
-              const r = await saveWidgetAction(fd);
-              if (r.ok) {
-                setError(null);
-                setOpen(false);
-                router.refresh();
-              } else setError(r.error.fieldErrors ? Object.entries(r.error.fieldErrors).map(([k, v]) => `${k}: ${v.join(" ")}`).join("; ") : r.error.message);
+            run(() => saveWidgetAction(fd), {
+              onOk: () => setOpen(false),
+              errorText: (e) => (e.fieldErrors ? Object.entries(e.fieldErrors).map(([k, v]) => `${k}: ${v.join(" ")}`).join("; ") : e.message),
             })
           }
         >
@@ -82,27 +93,14 @@ export function WidgetEditor({ dashboardId, columns, widget, label }: { dashboar
             <span className="text-xs text-slate-600">Title</span>
             <input name="title" defaultValue={w.title} required className="rounded border border-slate-300 px-2 py-1" />
           </label>
-          <label className="flex flex-col gap-1">
-            <span className="text-xs text-slate-600">Chart type</span>
-            <select name="widgetType" defaultValue={w.widgetType} className="rounded border border-slate-300 px-2 py-1">
-              {TYPES.map((t) => <option key={t} value={t}>{t.replace("_", " ")}</option>)}
-            </select>
-          </label>
-          <label className="flex flex-col gap-1">
-            <span className="text-xs text-slate-600">X / label column</span>
-            <select name="x" defaultValue={w.x ?? ""} className="rounded border border-slate-300 px-2 py-1">
-              <option value="">(none)</option>
-              <option value={WINDOW}>(time window)</option>
-              {columns.map((c) => <option key={c} value={c}>{c}</option>)}
-            </select>
-          </label>
-          <label className="flex flex-col gap-1">
-            <span className="text-xs text-slate-600">Series column</span>
-            <select name="series" defaultValue={w.series ?? ""} className="rounded border border-slate-300 px-2 py-1">
-              <option value="">(none)</option>
-              {columns.map((c) => <option key={c} value={c}>{c}</option>)}
-            </select>
-          </label>
+          <WidgetSelect label="Chart type" name="widgetType" defaultValue={w.widgetType} options={TYPES.map((t) => ({ value: t, label: t.replace("_", " ") }))} />
+          <WidgetSelect
+            label="X / label column"
+            name="x"
+            defaultValue={w.x ?? ""}
+            options={[{ value: "", label: "(none)" }, { value: WINDOW, label: "(time window)" }, ...columnOptions]}
+          />
+          <WidgetSelect label="Series column" name="series" defaultValue={w.series ?? ""} options={[{ value: "", label: "(none)" }, ...columnOptions]} />
           <fieldset className="sm:col-span-2">
             <legend className="text-xs text-slate-600">Value columns (y)</legend>
             <div className="mt-1 flex flex-wrap gap-3">
@@ -113,23 +111,8 @@ export function WidgetEditor({ dashboardId, columns, widget, label }: { dashboar
               ))}
             </div>
           </fieldset>
-          <label className="flex flex-col gap-1">
-            <span className="text-xs text-slate-600">Aggregate</span>
-            <select name="aggregate" defaultValue={w.aggregate ?? ""} className="rounded border border-slate-300 px-2 py-1">
-              <option value="">sum</option>
-              <option value="avg">average</option>
-              <option value="max">max</option>
-              <option value="ratio">ratio of first two (metric card)</option>
-            </select>
-          </label>
-          <label className="flex flex-col gap-1">
-            <span className="text-xs text-slate-600">Format</span>
-            <select name="format" defaultValue={w.format ?? ""} className="rounded border border-slate-300 px-2 py-1">
-              <option value="">number</option>
-              <option value="currency">currency</option>
-              <option value="percent">percent</option>
-            </select>
-          </label>
+          <WidgetSelect label="Aggregate" name="aggregate" defaultValue={w.aggregate ?? ""} options={AGGREGATES} />
+          <WidgetSelect label="Format" name="format" defaultValue={w.format ?? ""} options={FORMATS} />
           <div className="flex items-center gap-3 sm:col-span-2">
             <button type="submit" disabled={pending} className="rounded-md bg-indigo-600 px-3 py-1 font-semibold text-white hover:bg-indigo-500 disabled:opacity-60">
               {pending ? "Saving…" : "Save widget"}

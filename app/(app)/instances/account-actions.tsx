@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { SubmitButton } from "@/app/_components/form";
 import {
   discoverInstancesFormAction,
   importInstancesFormAction,
@@ -13,6 +14,18 @@ import { TypeBadge } from "./badges";
 
 const buttonClass =
   "rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm text-slate-800 hover:bg-slate-50 disabled:opacity-60";
+
+/** A one-button form that posts the account id to an action. */
+function AccountButton({ action, accountId, pending, pendingLabel, children }: { action: (form: FormData) => void; accountId: string; pending: boolean; pendingLabel: string; children: React.ReactNode }) {
+  return (
+    <form action={action}>
+      <input type="hidden" name="accountId" value={accountId} />
+      <button type="submit" disabled={pending} className={buttonClass}>
+        {pending ? pendingLabel : children}
+      </button>
+    </form>
+  );
+}
 
 /** Test connection, Find instances and Import selected for one account; results show inline. */
 export function AccountActions({ accountId, accountName }: { accountId: string; accountName: string }) {
@@ -27,18 +40,12 @@ export function AccountActions({ accountId, accountName }: { accountId: string; 
   return (
     <div className="mt-3 space-y-3">
       <div className="flex flex-wrap gap-2">
-        <form action={testAction}>
-          <input type="hidden" name="accountId" value={accountId} />
-          <button type="submit" disabled={testing} className={buttonClass}>
-            {testing ? "Testing…" : "Test connection"}
-          </button>
-        </form>
-        <form action={findAction}>
-          <input type="hidden" name="accountId" value={accountId} />
-          <button type="submit" disabled={finding} className={buttonClass}>
-            {finding ? "Asking Amazon…" : "Find instances"}
-          </button>
-        </form>
+        <AccountButton action={testAction} accountId={accountId} pending={testing} pendingLabel="Testing…">
+          Test connection
+        </AccountButton>
+        <AccountButton action={findAction} accountId={accountId} pending={finding} pendingLabel="Asking Amazon…">
+          Find instances
+        </AccountButton>
       </div>
 
       {tested.result && (
@@ -92,13 +99,9 @@ export function AccountActions({ accountId, accountName }: { accountId: string; 
             </p>
           )}
           <div className="mt-3 flex items-center gap-3">
-            <button
-              type="submit"
-              disabled={importing}
-              className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-60"
-            >
-              {importing ? "Importing…" : "Import selected"}
-            </button>
+            <SubmitButton pending={importing} pendingLabel="Importing…" size="sm">
+              Import selected
+            </SubmitButton>
             {imported.lastCount !== undefined && !imported.error && (
               <p role="status" data-testid="import-result" className="text-sm text-green-800">
                 Imported {imported.lastCount} instance{imported.lastCount === 1 ? "" : "s"}.

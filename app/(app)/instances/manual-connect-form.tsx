@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { connectManuallyFormAction, type ManualConnectFormState } from "./actions";
-import { FieldError, inputClass } from "@/app/_components/form";
+import { FieldError, FormBanner, inputClass, SubmitButton } from "@/app/_components/form";
 
 const INITIAL: ManualConnectFormState = {
   values: { accountName: "", region: "NA", accountId: "", marketplaceId: "", clientId: "" },
@@ -32,15 +32,11 @@ export function ManualConnectForm() {
   return (
     <form action={formAction} className="max-w-xl space-y-4" noValidate data-testid="manual-connect-form">
       {state.saved && (
-        <p role="status" data-testid="form-success" className="rounded-md border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-800">
+        <FormBanner kind="success">
           Saved the Amazon Ads account “{state.saved}”. Use “Test connection” to check it, then “Find instances”.
-        </p>
+        </FormBanner>
       )}
-      {state.error && (
-        <p role="alert" data-testid="form-error" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-          {state.error.message}
-        </p>
-      )}
+      {state.error && <FormBanner kind="error">{state.error.message}</FormBanner>}
       <div className="grid gap-4 sm:grid-cols-2">
         <div>
           {label("accountName", "Account name")}
@@ -89,13 +85,9 @@ export function ManualConnectForm() {
         The client secret and refresh token are stored encrypted and are never shown again. Saving an account id that
         already exists replaces its credentials (that is how to reconnect it by hand).
       </p>
-      <button
-        type="submit"
-        disabled={pending}
-        className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-60"
-      >
-        {pending ? "Saving…" : "Save account"}
-      </button>
+      <SubmitButton pending={pending} pendingLabel="Saving…">
+        Save account
+      </SubmitButton>
     </form>
   );
 }

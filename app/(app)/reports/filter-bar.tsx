@@ -17,6 +17,7 @@ import {
   type OverviewQuery,
   type OverviewStatus,
 } from "@/lib/reports/overview-query";
+import { Options } from "@/app/_components/form";
 
 export interface InstanceOption {
   id: string;
@@ -86,10 +87,7 @@ export function FilterBar({ query, instances }: { query: OverviewQuery; instance
       {query.dir !== DEFAULT_DIR[query.sort] && <input type="hidden" name="dir" value={query.dir} />}
       {query.pageSize !== DEFAULT_PAGE_SIZE && <input type="hidden" name="size" value={query.pageSize} />}
 
-      <div className="flex min-w-56 flex-1 flex-col gap-1">
-        <label htmlFor="filter-q" className="text-xs font-medium text-slate-600">
-          Search
-        </label>
+      <FilterField name="q" label="Search" className="min-w-56 flex-1">
         <input
           id="filter-q"
           name="q"
@@ -99,33 +97,18 @@ export function FilterBar({ query, instances }: { query: OverviewQuery; instance
           placeholder="Name, report id or description"
           className={selectClass}
         />
-      </div>
+      </FilterField>
 
-      <div className="flex flex-col gap-1">
-        <label htmlFor="filter-status" className="text-xs font-medium text-slate-600">
-          Status
-        </label>
-        <select
-          id="filter-status"
-          name="status"
-          defaultValue={multipleStatuses ?? query.status[0] ?? ""}
-          onChange={(e) => e.currentTarget.form?.requestSubmit()}
-          className={selectClass}
-        >
-          <option value="">Any status</option>
-          {(Object.keys(STATUS_LABELS) as OverviewStatus[]).map((s) => (
-            <option key={s} value={s}>
-              {STATUS_LABELS[s]}
-            </option>
-          ))}
-          {/* A bookmarked ?status=failed,never has no single option; keep it selectable. */}
-          {multipleStatuses && (
-            <option value={multipleStatuses}>
-              {query.status.map((s) => STATUS_LABELS[s]).join(" or ")}
-            </option>
-          )}
-        </select>
-      </div>
+      <FilterSelect
+        name="status"
+        label="Status"
+        value={multipleStatuses ?? query.status[0]}
+        anyLabel="Any status"
+        options={(Object.keys(STATUS_LABELS) as OverviewStatus[]).map((s) => ({ value: s, label: STATUS_LABELS[s] }))}
+      >
+        {/* A bookmarked ?status=failed,never has no single option; keep it selectable. */}
+        {multipleStatuses && <option value={multipleStatuses}>{query.status.map((s) => STATUS_LABELS[s]).join(" or ")}</option>}
+      </FilterSelect>
 
       <FilterSelect
         name="state"
@@ -174,6 +157,18 @@ export function FilterBar({ query, instances }: { query: OverviewQuery; instance
 
 const capitalize = (s: string) => s[0]!.toUpperCase() + s.slice(1);
 
+/** A filter's small label over its control (id `filter-<name>`). */
+function FilterField({ name, label, className = "", children }: { name: string; label: string; className?: string; children: React.ReactNode }) {
+  return (
+    <div className={`flex flex-col gap-1 ${className}`.trim()}>
+      <label htmlFor={`filter-${name}`} className="text-xs font-medium text-slate-600">
+        {label}
+      </label>
+      {children}
+    </div>
+  );
+}
+
 /** A labelled filter select that applies itself on change (the form's submit navigates). */
 function FilterSelect({
   name,
@@ -182,6 +177,7 @@ function FilterSelect({
   anyLabel,
   options,
   className = "",
+  children,
 }: {
   name: string;
   label: string;
@@ -189,12 +185,11 @@ function FilterSelect({
   anyLabel: string;
   options: { value: string; label: string }[];
   className?: string;
+  /** Options after the listed ones. */
+  children?: React.ReactNode;
 }) {
   return (
-    <div className="flex flex-col gap-1">
-      <label htmlFor={`filter-${name}`} className="text-xs font-medium text-slate-600">
-        {label}
-      </label>
+    <FilterField name={name} label={label}>
       <select
         id={`filter-${name}`}
         name={name}
@@ -203,12 +198,9 @@ function FilterSelect({
         className={`${selectClass} ${className}`}
       >
         <option value="">{anyLabel}</option>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
+        <Options options={options} />
+        {children}
       </select>
-    </div>
+    </FilterField>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { createUserFormAction, type CreateUserFormState } from "./actions";
-import { FieldError, FormBanner, inputClass, TextField } from "@/app/_components/form";
+import { FieldError, FormBanner, inputClass, SubmitButton, TextField } from "@/app/_components/form";
 
 const INITIAL: CreateUserFormState = { values: { email: "", name: "", role: "member" } };
 
@@ -43,13 +43,9 @@ export function CreateUserForm() {
         </select>
         <FieldError id="new-user-role-error" messages={fieldErrors.role} />
       </div>
-      <button
-        type="submit"
-        disabled={pending}
-        className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-60"
-      >
-        {pending ? "Creating…" : "Create user"}
-      </button>
+      <SubmitButton pending={pending} pendingLabel="Creating…">
+        Create user
+      </SubmitButton>
     </form>
   );
 }

@@ -5,6 +5,7 @@ import { useMemo, useState } from "react";
 import type { ParameterType } from "@/db/schema";
 import type { ErrorBody } from "@/lib/errors";
 import { checkPlaceholders } from "@/lib/templates/placeholders";
+import { FormBanner, Options } from "@/app/_components/form";
 import { saveTemplateAction } from "./actions";
 
 /**
@@ -174,9 +175,9 @@ export function TemplateEditor({ initial, types, mode }: { initial: EditorInitia
         </div>
       )}
       {error && (
-        <p role="alert" data-testid="editor-error" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+        <FormBanner kind="error" testId="editor-error">
           {error.message}
-        </p>
+        </FormBanner>
       )}
 
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
@@ -257,11 +258,7 @@ export function TemplateEditor({ initial, types, mode }: { initial: EditorInitia
             </Labeled>
             <Labeled label="Type" error={err(`parameters.${i}.type`)}>
               <select value={p.type} onChange={(e) => setParam(i, { type: e.target.value })} className={field}>
-                {types.map((ty) => (
-                  <option key={ty} value={ty}>
-                    {ty}
-                  </option>
-                ))}
+                <Options options={types} />
               </select>
             </Labeled>
             <label className="flex items-center gap-2 self-end pb-2 text-sm">

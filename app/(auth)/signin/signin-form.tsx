@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { FormBanner, TextField } from "@/app/_components/form";
+import { FormBanner, SubmitButton, TextField } from "@/app/_components/form";
 import { signInAction, type SignInState } from "./actions";
 
 export function SignInForm({ next }: { next?: string }) {
@@ -12,13 +12,9 @@ export function SignInForm({ next }: { next?: string }) {
       <input type="hidden" name="next" value={next ?? ""} />
       <TextField id="email" name="email" label="Email" type="email" autoComplete="username" defaultValue={state.email} required errors={state.fieldErrors?.email} />
       <TextField id="password" name="password" label="Password" type="password" autoComplete="current-password" required errors={state.fieldErrors?.password} />
-      <button
-        type="submit"
-        disabled={pending}
-        className="w-full rounded-md bg-indigo-600 px-3 py-2 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-60"
-      >
-        {pending ? "Signing in…" : "Sign in"}
-      </button>
+      <SubmitButton pending={pending} pendingLabel="Signing in…" className="w-full">
+        Sign in
+      </SubmitButton>
     </form>
   );
 }

@@ -3,6 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import type { PlanView } from "@/lib/backfill/backfills";
+import { buttonClass, Options } from "@/app/_components/form";
+import { StatusMessage, type ActionMessage } from "@/app/_components/status-message";
 import { previewBackfillAction, startBackfillAction } from "./backfill-actions";
 
 const PRESETS = [30, 90, 180, 365];
@@ -23,7 +25,7 @@ export function BackfillForm({ reportId, blocked }: { reportId: string; blocked:
   const [days, setDays] = useState("90");
   const [segmentType, setSegmentType] = useState<SegmentValue>("weekly");
   const [plan, setPlan] = useState<PlanView | null>(null);
-  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const [message, setMessage] = useState<ActionMessage | null>(null);
   const [pending, start] = useTransition();
 
   const input = () => ({ reportId, lookbackDays: Number(days), segmentType });
@@ -83,9 +85,7 @@ export function BackfillForm({ reportId, blocked }: { reportId: string; blocked:
                 }}
                 className="mt-1 rounded-md border border-slate-300 px-2 py-1 text-sm"
               >
-                {SEGMENTS.map((s) => (
-                  <option key={s.value} value={s.value}>{s.label}</option>
-                ))}
+                <Options options={SEGMENTS} />
               </select>
             </div>
             <button
@@ -149,7 +149,7 @@ export function BackfillForm({ reportId, blocked }: { reportId: string; blocked:
                     } else setMessage({ kind: "error", text: r.error.message });
                   })
                 }
-                className="mt-3 rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-60"
+                className={`mt-3 ${buttonClass("primary", "sm")}`}
               >
                 Start backfill
               </button>
@@ -157,15 +157,7 @@ export function BackfillForm({ reportId, blocked }: { reportId: string; blocked:
           )}
         </>
       )}
-      {message && (
-        <p
-          role={message.kind === "error" ? "alert" : "status"}
-          data-testid={message.kind === "error" ? "backfill-error" : "backfill-started"}
-          className={message.kind === "error" ? "text-sm text-red-700" : "text-sm text-slate-600"}
-        >
-          {message.text}
-        </p>
-      )}
+      <StatusMessage message={message} okTestId="backfill-started" errorTestId="backfill-error" />
     </div>
   );
 }

@@ -2,6 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
+import { buttonClass } from "@/app/_components/form";
+import { StatusMessage, type ActionMessage } from "@/app/_components/status-message";
+import { useRefreshAction } from "@/app/_components/use-refresh-action";
 import { cancelRunAction, runNowAction } from "./actions";
 
 /**
@@ -12,7 +15,7 @@ export function RunNowButton({ reportId }: { reportId: string }) {
   const router = useRouter();
   const [key, setKey] = useState(() => crypto.randomUUID());
   const [pending, start] = useTransition();
-  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const [message, setMessage] = useState<ActionMessage | null>(null);
   return (
     <div className="flex flex-col items-end gap-1">
       <button
@@ -30,27 +33,17 @@ export function RunNowButton({ reportId }: { reportId: string }) {
             }
           })
         }
-        className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-60"
+        className={buttonClass("primary", "sm")}
       >
         {pending ? "Starting…" : "Run now"}
       </button>
-      {message && (
-        <p
-          role={message.kind === "error" ? "alert" : "status"}
-          data-testid={message.kind === "error" ? "run-error" : "run-queued"}
-          className={message.kind === "error" ? "max-w-md text-right text-sm text-red-700" : "text-sm text-slate-600"}
-        >
-          {message.text}
-        </p>
-      )}
+      <StatusMessage message={message} okTestId="run-queued" errorTestId="run-error" errorClassName="max-w-md text-right text-sm text-red-700" />
     </div>
   );
 }
 
 export function CancelRunButton({ reportId, executionId }: { reportId: string; executionId: string }) {
-  const router = useRouter();
-  const [pending, start] = useTransition();
-  const [error, setError] = useState<string | null>(null);
+  const { pending, error, run } = useRefreshAction();
   return (
     <span className="inline-flex flex-col">
       <button
@@ -58,11 +51,7 @@ export function CancelRunButton({ reportId, executionId }: { reportId: string; e
         disabled={pending}
         onClick={() => {
           if (!window.confirm(`Cancel run ${executionId}? AMC stops working on it.`)) return;
-          start(async () => {
-            const result = await cancelRunAction({ reportId, executionId });
-            if (result.ok) router.refresh();
-            else setError(result.error.message);
-          });
+          run(() => cancelRunAction({ reportId, executionId }));
         }}
         className="rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-red-50 hover:text-red-700 disabled:opacity-60"
       >

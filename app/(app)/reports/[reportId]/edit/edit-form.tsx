@@ -1,28 +1,23 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useId, useMemo, useRef, useState } from "react";
-import type { BuilderTemplate } from "@/db/queries/templates";
+import { useId, useMemo, useState } from "react";
+import type { BuilderTemplate } from "@/lib/templates/queries";
 import type { ErrorBody } from "@/lib/errors";
 import type { WindowSpec } from "@/lib/params/window";
 import type { ValidationResponse } from "@/lib/reports/validate";
-import { inputClass } from "@/app/_components/form";
+import { buttonClass, FormBanner } from "@/app/_components/form";
+import { useDebouncedCall } from "@/app/_components/use-debounced-call";
+import { ParamFields } from "../../_builder/param-fields";
+import { ReportNameFields } from "../../_builder/report-name-fields";
+import { clientError, initialFormValues, submitValues, type FormValue, type FormValues } from "../../_builder/param-values";
+import { otherFormErrors, paramServerErrors, windowMessages } from "../../_builder/preview-errors";
+import { TimeZoneSelect } from "../../_builder/time-zone";
+import { WindowPicker } from "../../_builder/window-picker";
+import { windowSpecOf, windowStateOf, type WindowState } from "../../_builder/window-state";
+import { WindowSummary } from "../../_builder/window-summary";
+// The builder's preview action is the validate-parameters endpoint; editing asks it the same.
 import { previewAction } from "../../new/actions";
-import {
-  clientError,
-  errorsByField,
-  initialFormValues,
-  ParamFields,
-  submitValues,
-  TimeZoneSelect,
-  WindowPicker,
-  windowSpecOf,
-  windowStateOf,
-  type FormValue,
-  type FormValues,
-  type WindowState,
-} from "../../new/param-form";
-import { WindowSummary } from "../../new/wizard";
 import { updateReportAction } from "./actions";
 
 /** Edit a report's name, values, dates and zone, with the same live server preview as the builder. */
@@ -53,20 +48,13 @@ export function EditReportForm({
     () => ({ templateId: template.templateId, instanceId: report.instanceId, values: submitValues(template.defs, values), window: windowSpecOf(windowState), timezone }),
     [template, report.instanceId, values, windowState, timezone],
   );
-  const seq = useRef(0);
-  useEffect(() => {
-    const mine = ++seq.current;
-    const t = setTimeout(async () => {
-      const r = await previewAction(request);
-      if (mine !== seq.current) return;
-      setPreview(r.ok ? r.data : null);
-      if (!r.ok) setError(r.error);
-    }, 300);
-    return () => clearTimeout(t);
-  }, [request]);
+  useDebouncedCall(request, previewAction, (r) => {
+    setPreview(r.ok ? r.data : null);
+    if (!r.ok) setError(r.error);
+  });
 
   const fieldErrors = useMemo(() => {
-    const server = preview ? errorsByField(preview.errors.filter((e) => !e.field.startsWith("window") && e.field !== "timezone"), template.defs, values) : {};
+    const server = paramServerErrors(preview, template.defs, values);
     const saved = error?.fieldErrors ?? {};
     const out: Record<string, string> = {};
     for (const def of template.defs) {
@@ -75,10 +63,6 @@ export function EditReportForm({
     }
     return out;
   }, [preview, template.defs, values, error]);
-  const windowErrors = [
-    ...(preview?.errors.filter((e) => e.field.startsWith("window") || e.field === "timezone").map((e) => e.message) ?? []),
-    ...(preview?.formErrors.filter((e) => e.code === "provisional_window").map((e) => e.message) ?? []),
-  ];
 
   async function save() {
     setSaving(true);
@@ -99,23 +83,19 @@ export function EditReportForm({
   return (
     <div className="space-y-5">
       {error && (
-        <p role="alert" data-testid="edit-error" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+        <FormBanner kind="error" testId="edit-error">
           {error.message}
-        </p>
+        </FormBanner>
       )}
       <div className="grid max-w-3xl gap-4">
-        <div>
-          <label htmlFor={`${id}-name`} className="block text-sm font-medium text-slate-800">
-            Report name
-          </label>
-          <input id={`${id}-name`} value={name} maxLength={200} onChange={(e) => setName(e.target.value)} className={inputClass} />
-        </div>
-        <div>
-          <label htmlFor={`${id}-description`} className="block text-sm font-medium text-slate-800">
-            Description (optional)
-          </label>
-          <textarea id={`${id}-description`} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} className={inputClass} />
-        </div>
+        <ReportNameFields
+          idPrefix={id}
+          name={name}
+          description={description}
+          onName={setName}
+          onDescription={setDescription}
+          nameError={error?.fieldErrors?.name?.[0]}
+        />
         {scheduleZone ? (
           <p className="text-sm text-slate-600">
             Time zone: <strong>{scheduleZone}</strong> (the schedule&apos;s; change it on the schedule).
@@ -124,7 +104,7 @@ export function EditReportForm({
           <TimeZoneSelect id={`${id}-zone`} zones={zones} value={timezone} onChange={setTimezone} />
         )}
       </div>
-      <WindowPicker state={windowState} onChange={setWindowState} dataLagDays={template.dataLagDays} errors={windowErrors} provisional={preview?.timeWindow.provisional ?? false} />
+      <WindowPicker state={windowState} onChange={setWindowState} dataLagDays={template.dataLagDays} errors={windowMessages(preview)} provisional={preview?.timeWindow.provisional ?? false} />
       <ParamFields
         defs={template.defs}
         ui={template.uiSchema}
@@ -141,13 +121,11 @@ export function EditReportForm({
               {w.message}
             </p>
           ))}
-          {preview.formErrors
-            .filter((e) => e.code !== "provisional_window")
-            .map((e) => (
-              <p key={e.message} className="text-sm text-red-700">
-                {e.message}
-              </p>
-            ))}
+          {otherFormErrors(preview).map((e) => (
+            <p key={e.message} className="text-sm text-red-700">
+              {e.message}
+            </p>
+          ))}
           <details>
             <summary className="cursor-pointer text-sm text-indigo-700">SQL the next run would send (if run now)</summary>
             <pre data-testid="preview-sql" className="mt-2 max-h-96 overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs text-slate-100">
@@ -157,10 +135,10 @@ export function EditReportForm({
         </div>
       )}
       <div className="flex gap-3">
-        <button type="button" onClick={save} disabled={saving || !preview?.valid} className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-60">
+        <button type="button" onClick={save} disabled={saving || !preview?.valid} className={buttonClass("primary", "lg")}>
           {saving ? "Saving…" : "Save changes"}
         </button>
-        <button type="button" onClick={() => router.push(`/reports/${report.reportId}`)} className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm hover:bg-slate-50">
+        <button type="button" onClick={() => router.push(`/reports/${report.reportId}`)} className={buttonClass("secondary", "lg")}>
           Cancel
         </button>
       </div>

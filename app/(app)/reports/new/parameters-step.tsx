@@ -1,0 +1,103 @@
+"use client";
+
+import { useId } from "react";
+import type { FormIssue } from "@/lib/params/render";
+import type { BuilderInstance } from "@/lib/templates/queries";
+import { buttonClass, inputClass, Labeled } from "@/app/_components/form";
+import { ParamFields } from "../_builder/param-fields";
+import { TimeZoneSelect } from "../_builder/time-zone";
+import { WindowPicker } from "../_builder/window-picker";
+import type { BuilderAction, BuilderState } from "./builder-state";
+import { LiveStatus } from "./live-status";
+
+/** Step 2: the instance, the zone, the dates and the template's parameters, checked live. */
+export function ParametersStep({
+  state,
+  dispatch,
+  instances,
+  zones,
+  timezone,
+  fieldErrors,
+  windowErrors,
+  formErrors,
+  canPreview,
+  onPreview,
+}: {
+  state: BuilderState & { template: NonNullable<BuilderState["template"]> };
+  dispatch: (action: BuilderAction) => void;
+  instances: BuilderInstance[];
+  zones: string[];
+  timezone: string;
+  fieldErrors: Record<string, string>;
+  windowErrors: string[];
+  formErrors: FormIssue[];
+  canPreview: boolean;
+  onPreview: () => void;
+}) {
+  const id = useId();
+  const { template, preview } = state;
+  return (
+    <section aria-labelledby={`${id}-s2`} className="space-y-5">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h2 id={`${id}-s2`} className="text-lg font-semibold">
+          {template.name}
+        </h2>
+        <button type="button" onClick={() => dispatch({ type: "goTo", step: 1 })} className="text-sm text-indigo-700 hover:underline">
+          Change template
+        </button>
+      </div>
+      {template.question && <p className="text-sm text-slate-600">{template.question}</p>}
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]">
+        <div className="space-y-5">
+          <div className="grid gap-3 sm:grid-cols-2">
+            <Labeled id={`${id}-instance`} label="AMC instance">
+              <select id={`${id}-instance`} value={state.instanceId} onChange={(e) => dispatch({ type: "setInstance", instanceId: e.target.value })} className={inputClass}>
+                {instances.length === 0 && <option value="">No instance available</option>}
+                {instances.map((i) => (
+                  <option key={i.instanceId} value={i.instanceId}>
+                    {i.instanceName} ({i.instanceId}){i.instanceType === "SANDBOX" ? " · sandbox" : ""}
+                  </option>
+                ))}
+              </select>
+              {instances.length === 0 && (
+                <p className="mt-1 text-sm text-amber-800">You have no active AMC instance. Ask an admin to grant you one in Settings.</p>
+              )}
+            </Labeled>
+            <TimeZoneSelect id={`${id}-zone`} zones={zones} value={timezone} onChange={(zone) => dispatch({ type: "setZone", zone })} />
+          </div>
+          <WindowPicker
+            state={state.window}
+            onChange={(window) => dispatch({ type: "setWindow", window })}
+            dataLagDays={template.dataLagDays}
+            errors={windowErrors}
+            provisional={preview?.timeWindow.provisional ?? false}
+          />
+          <ParamFields
+            defs={template.defs}
+            ui={template.uiSchema}
+            values={state.values}
+            errors={fieldErrors}
+            onChange={(name, value) => dispatch({ type: "setValue", name, value })}
+            onBlur={(name) => dispatch({ type: "touch", name })}
+          />
+          {state.showAll && formErrors.length > 0 && (
+            <ul role="alert" className="space-y-1 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+              {formErrors.map((e) => (
+                <li key={e.message}>{e.message}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+        <LiveStatus preview={preview} checking={state.checking} />
+      </div>
+      <div className="flex gap-3">
+        <button type="button" onClick={() => dispatch({ type: "goTo", step: 1 })} className={buttonClass("secondary", "lg")}>
+          Back
+        </button>
+        <button type="button" onClick={onPreview} disabled={!canPreview} className={buttonClass("primary", "lg")}>
+          Next: preview
+        </button>
+      </div>
+    </section>
+  );
+}
