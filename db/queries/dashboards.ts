@@ -37,15 +37,6 @@ async function canSeeInstance(db: Database, user: SessionUser, instanceUuid: str
   return instanceUuid !== null && (await canAccessInstance(db, user, instanceUuid));
 }
 
-/** The dashboard's uuid if the viewer may see it (for actions and API routes), else null. */
-export async function visibleDashboardUuid(db: Database, user: SessionUser, dashboardId: string): Promise<string | null> {
-  const [row] = await db
-    .select({ id: dashboards.id, instanceId: dashboards.instanceId })
-    .from(dashboards)
-    .where(eq(dashboards.dashboardId, dashboardId));
-  if (!row || !(await canSeeInstance(db, user, row.instanceId))) return null;
-  return row.id;
-}
 
 export async function listWidgets(db: Database, dashboardUuid: string) {
   return db
@@ -136,12 +127,3 @@ export async function dashboardInstances(db: Database, user: SessionUser) {
   return scope.kind === "all" ? rows : rows.filter((r) => scope.instanceIds.includes(r.id));
 }
 
-/** The report (by human id) the viewer may see, with its dashboard, for the "Dashboard" entry. */
-export async function reportForDashboard(db: Database, user: SessionUser, reportId: string) {
-  const [row] = await db
-    .select({ id: reportDefinitions.id, instanceId: reportDefinitions.instanceId, dashboardId: reportDefinitions.dashboardId })
-    .from(reportDefinitions)
-    .where(eq(reportDefinitions.reportId, reportId));
-  if (!row || !(await canSeeInstance(db, user, row.instanceId))) return null;
-  return row;
-}

@@ -11,14 +11,11 @@ import {
   reportSchedules,
   users,
 } from "../schema";
-import { canAccessInstance, type SessionUser } from "./access";
-
 /**
- * Read models for a report's page and a run's page. Each returns null when the report does not
- * exist OR the viewer may not see its instance: the page then answers 404 either way, so a
- * foreign id reveals nothing.
+ * Read models for a report's page and a run's page, by uuid. The page has already loaded the
+ * row through its guard (lib/auth/guards.ts), which decided whether the viewer may see it.
  */
-export async function getReportForUser(db: Database, user: SessionUser, reportId: string) {
+export async function getReportDetail(db: Database, reportUuid: string) {
   const [row] = await db
     .select({
       report: reportDefinitions,
@@ -36,8 +33,8 @@ export async function getReportForUser(db: Database, user: SessionUser, reportId
     .leftJoin(queryTemplates, eq(queryTemplates.id, reportDefinitions.templateId))
     .leftJoin(amcInstances, eq(amcInstances.id, reportDefinitions.instanceId))
     .leftJoin(users, eq(users.id, reportDefinitions.ownerId))
-    .where(eq(reportDefinitions.reportId, reportId));
-  if (!row?.report.instanceId || !(await canAccessInstance(db, user, row.report.instanceId))) return null;
+    .where(eq(reportDefinitions.id, reportUuid));
+  if (!row) return null;
   const [schedule] = await db
     .select()
     .from(reportSchedules)
@@ -80,14 +77,14 @@ export async function listRuns(db: Database, reportUuid: string, page: number) {
 
 export type RunRow = Awaited<ReturnType<typeof listRuns>>["rows"][number];
 
-export async function getRunForUser(db: Database, user: SessionUser, reportId: string, executionId: string) {
+export async function getRunDetail(db: Database, reportUuid: string, executionUuid: string) {
   const [row] = await db
     .select({ run: reportExecutions, reportName: reportDefinitions.name, reportId: reportDefinitions.reportId, userName: users.name })
     .from(reportExecutions)
     .innerJoin(reportDefinitions, eq(reportDefinitions.id, reportExecutions.reportId))
     .leftJoin(users, eq(users.id, reportExecutions.userId))
-    .where(and(eq(reportExecutions.executionId, executionId), eq(reportDefinitions.reportId, reportId)));
-  if (!row?.run.instanceId || !(await canAccessInstance(db, user, row.run.instanceId))) return null;
+    .where(and(eq(reportExecutions.id, executionUuid), eq(reportDefinitions.id, reportUuid)));
+  if (!row) return null;
   const [result] = await db.select().from(executionResults).where(eq(executionResults.executionId, row.run.id));
   return { ...row, result: result ?? null };
 }

@@ -4,6 +4,8 @@ import { getDb, type Database } from "../../db/client";
 import { currentUser } from "../auth/session";
 import type { SessionUser } from "../../db/queries/access";
 import { AppError, parseInput, type ErrorBody } from "../errors";
+import { nulPath } from "../http/handler";
+import { logError } from "../http/log";
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 
@@ -25,22 +27,16 @@ export function action<S extends z.ZodType, T>(
     try {
       const user = await currentUser();
       if (!user) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
-      return { ok: true, data: await handler(parseInput(schema, input), { db: getDb(), user }) };
+      const parsed = parseInput(schema, input);
+      // After parsing, so a form's fields are named as the schema names them.
+      const nul = nulPath(parsed);
+      if (nul) throw new AppError("VALIDATION_ERROR", "A field holds a NUL byte, which no field accepts.", { [nul.join(".")]: ["Remove the NUL (\\0) character."] });
+      return { ok: true, data: await handler(parsed, { db: getDb(), user }) };
     } catch (e) {
       if (e instanceof AppError) return { ok: false, error: e.toBody() };
       // Let Next's redirect()/notFound() through.
       if (e && typeof e === "object" && "digest" in e && typeof e.digest === "string" && e.digest.startsWith("NEXT_")) throw e;
-      // Not String(e): drizzle's query errors carry every bound parameter (hashes, ciphertexts).
-      const cause = e && typeof e === "object" && "cause" in e ? e.cause : undefined;
-      console.error(
-        JSON.stringify({
-          level: "error",
-          msg: "action failed",
-          name: e instanceof Error ? e.name : typeof e,
-          pgCode: cause && typeof cause === "object" && "code" in cause ? String(cause.code) : undefined,
-          pgMessage: cause instanceof Error ? cause.message : undefined,
-        }),
-      );
+      logError("action failed", e);
       return { ok: false, error: { code: "INTERNAL", message: "Something went wrong on our side. Try again; if it keeps happening, tell your admin." } };
     }
   };

@@ -1,8 +1,9 @@
 import "server-only";
-import { redirect } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { users } from "../../db/schema";
+import { AppError } from "../errors";
 import { auth } from "./config";
 import type { SessionUser } from "../../db/queries/access";
 
@@ -24,4 +25,17 @@ export async function requireUser(): Promise<SessionUser> {
   const user = await currentUser();
   if (!user) redirect("/signin");
   return user;
+}
+
+/**
+ * For pages: a guard's row, or Next's 404 page when the guard says NOT_FOUND (a malformed, missing
+ * or foreign id look the same). Other errors go to the error boundary as usual.
+ */
+export async function orNotFound<T>(load: Promise<T>): Promise<T> {
+  try {
+    return await load;
+  } catch (e) {
+    if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
+    throw e;
+  }
 }

@@ -170,3 +170,13 @@ describe("navigation helpers", () => {
     expect(hasActiveFilters(withFilters(q, { status: [] }))).toBe(false);
   });
 });
+
+describe("hostile URL values", () => {
+  it("drops a value with a NUL byte (PostgreSQL text cannot hold one) instead of failing the page", () => {
+    const q = parseOverviewQuery({ q: "\u0000", instance: "0000\u0000", sort: "name\u0000", status: "failed,\u0000" });
+    expect(q.q).toBeUndefined();
+    expect(q.instance).toBeUndefined();
+    expect(q.sort).toBe(DEFAULT_OVERVIEW_QUERY.sort);
+    expect(q.status).toEqual(["failed"]);
+  });
+});

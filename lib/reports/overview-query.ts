@@ -78,7 +78,11 @@ export interface OverviewQuery {
 export type SearchParamsInput = Record<string, string | string[] | undefined>;
 
 // A repeated param (?sort=a&sort=b) is a user or link error, not a crash: the first one wins.
-const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
+// A NUL byte cannot be stored or compared in PostgreSQL text: such a value is dropped like any bad one.
+const first = (v: unknown): unknown => {
+  const f = Array.isArray(v) ? v[0] : v;
+  return typeof f === "string" && f.includes("\u0000") ? undefined : f;
+};
 
 // Status accepts both ?status=failed,never (what toSearchParams writes) and repeated params.
 const splitList = (v: unknown): string[] => {

@@ -17,8 +17,8 @@ import { likeContains } from "../reports/overview";
  */
 
 export const templateSearchSchema = z.object({
-  q: z.string().trim().max(100).catch("").optional(),
-  category: z.string().trim().max(50).catch("").optional(),
+  q: z.string().trim().max(100).refine((v) => !v.includes("\u0000")).catch("").optional(),
+  category: z.string().trim().max(50).refine((v) => !v.includes("\u0000")).catch("").optional(),
 });
 export type TemplateSearch = { q: string; category: string };
 

@@ -5,10 +5,12 @@ import { dashboardInstances, DASHBOARDS_LIMIT, listDashboards } from "@/db/queri
 import { requireUser } from "@/lib/auth/session";
 import { LocalTime } from "@/app/_components/local-time";
 import { FavoriteStar } from "./controls";
+import { z } from "zod";
+import { searchParam } from "@/lib/http/search-params";
 
 export const metadata: Metadata = { title: "Dashboards" };
 
-const one = (v: string | string[] | undefined) => (typeof v === "string" && v.length > 0 && v.length <= 100 ? v : null);
+const one = (v: string | string[] | undefined) => searchParam(v, z.string().max(100)) ?? null;
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 
 export default async function DashboardsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
-import { getDashboardForUser, listWidgets } from "@/db/queries/dashboards";
-import { requireUser } from "@/lib/auth/session";
+import { listWidgets } from "@/db/queries/dashboards";
+import { dashboardForUserOrThrow } from "@/lib/auth/guards";
+import { orNotFound, requireUser } from "@/lib/auth/session";
 import type { WidgetConfig } from "@/lib/dashboards/create";
 import { combinedWindows, PROVISIONAL_DAYS, WINDOW_COLUMN, type CombinedWindow, type DateRange } from "@/lib/dashboards/series";
 import { loadWidgetData, pendingWork, type WidgetData } from "@/lib/dashboards/widget-data";
@@ -30,8 +30,7 @@ export default async function DashboardPage({
   const sp = await searchParams;
   const range: DateRange = { from: dateParam(sp.from), to: dateParam(sp.to) };
   const db = getDb();
-  const view = await getDashboardForUser(db, user, dashboardId);
-  if (!view) notFound();
+  const view = await orNotFound(dashboardForUserOrThrow(db, user, dashboardId));
   const now = new Date();
   const [widgets, windows, work] = await Promise.all([
     listWidgets(db, view.dashboard.id),

@@ -4,6 +4,8 @@ import { getDb } from "@/db/client";
 import { getBuilderTemplate, listBuilderInstances, listTemplateCategories, listTemplates, parseTemplateSearch } from "@/lib/templates/queries";
 import { requireUser } from "@/lib/auth/session";
 import { ReportWizard } from "./wizard";
+import { z } from "zod";
+import { searchParam } from "@/lib/http/search-params";
 
 export const metadata: Metadata = { title: "New report" };
 
@@ -17,7 +19,7 @@ export default async function NewReportPage({ searchParams }: { searchParams: Pr
   const user = await requireUser();
   const params = await searchParams;
   const search = parseTemplateSearch(params);
-  const templateParam = typeof params.template === "string" ? params.template : undefined;
+  const templateParam = searchParam(params.template, z.string().max(100));
   const db = getDb();
   const [templates, categories, instances, initialTemplate] = await Promise.all([
     listTemplates(db, search),

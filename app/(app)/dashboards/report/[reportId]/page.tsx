@@ -1,10 +1,10 @@
 import Link from "next/link";
-import { notFound, redirect } from "next/navigation";
+import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
-import { reportForDashboard } from "@/db/queries/dashboards";
+import { reportForUserOrThrow } from "@/lib/auth/guards";
 import { dashboards } from "@/db/schema";
 import { eq } from "drizzle-orm";
-import { requireUser } from "@/lib/auth/session";
+import { orNotFound, requireUser } from "@/lib/auth/session";
 import { ensureReportDashboard, hasCompletedResult } from "@/lib/dashboards/create";
 
 /**
@@ -15,8 +15,7 @@ export default async function ReportDashboardPage({ params }: { params: Promise<
   const user = await requireUser();
   const { reportId } = await params;
   const db = getDb();
-  const report = await reportForDashboard(db, user, reportId);
-  if (!report) notFound();
+  const report = await orNotFound(reportForUserOrThrow(db, user, reportId));
   let uuid = report.dashboardId;
   if (!uuid && (await hasCompletedResult(db, report.id))) uuid = await ensureReportDashboard(db, report.id);
   if (uuid) {

@@ -2,9 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
-import { getReportForUser } from "@/db/queries/report-detail";
+import { getReportDetail } from "@/db/queries/report-detail";
+import { reportForUserOrThrow } from "@/lib/auth/guards";
 import { getBuilderTemplate } from "@/lib/templates/queries";
-import { requireUser } from "@/lib/auth/session";
+import { orNotFound, requireUser } from "@/lib/auth/session";
 import { windowSpecSchema } from "@/lib/params/window";
 import { EditReportForm } from "./edit-form";
 
@@ -19,7 +20,8 @@ export default async function EditReportPage({ params }: { params: Promise<{ rep
   const user = await requireUser();
   const { reportId } = await params;
   const db = getDb();
-  const data = await getReportForUser(db, user, reportId);
+  const guarded = await orNotFound(reportForUserOrThrow(db, user, reportId));
+  const data = await getReportDetail(db, guarded.id);
   if (!data || !data.templateId || !data.amcInstanceId) notFound();
   const template = await getBuilderTemplate(db, data.templateId);
   if (!template) notFound();
