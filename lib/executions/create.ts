@@ -1,7 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { reportDefinitions, reportExecutions, type TriggeredBy } from "../../db/schema";
-import { assertInstanceAccess, type SessionUser } from "../auth/access";
+import { type SessionUser } from "../../db/queries/access";
+import { assertInstanceAccess } from "../auth/access";
 import { AppError, notFound, uniqueViolation } from "../errors";
 import { newExecutionId } from "../ids";
 import { renderSql } from "../params/render";
