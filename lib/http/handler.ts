@@ -52,6 +52,8 @@ export interface RouteConfig<
   maxBodyBytes?: number;
   /** What the 401 says, e.g. "Sign in to download results." */
   unauthenticated?: string;
+  /** For routes a browser navigates to (OAuth): answer a missing session with this instead of 401. */
+  onUnauthenticated?: (req: Request) => Response;
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -87,6 +89,7 @@ export function createRouteWrapper(deps: RouteDeps) {
         const auth: CallerKind = config.auth ?? "session";
         const user = auth === "session" ? await deps.caller(req) : null;
         if (auth === "session" && !user) {
+          if (config.onUnauthenticated) return withRequestId(config.onUnauthenticated(req), requestId);
           throw new AppError("UNAUTHENTICATED", config.unauthenticated ?? "Sign in first: your session has ended.");
         }
         // A cookie rides along on any cross-site request, so a cookie-authenticated change must
@@ -105,7 +108,11 @@ export function createRouteWrapper(deps: RouteDeps) {
           params: params as Out<P>,
           query: query as Out<Q>,
           body: body as Out<B>,
-          db: deps.db(),
+          // Lazy: a route that never touches the database (the cron tick builds its own deps)
+          // does not open the pool.
+          get db() {
+            return deps.db();
+          },
           now: deps.now(),
           requestId,
         });

@@ -10,6 +10,8 @@ import { engineDeps, scheduledWorld } from "@/test/scheduler-world";
 
 // The route's engine wiring, pointed at this file's database and a fake AMC.
 const holder = vi.hoisted(() => ({ deps: null as null | ((now: Date) => EngineDeps), calls: 0 }));
+// The route wrapper's session lookup is never reached (auth "none"); next-auth stays unloaded.
+vi.mock("@/lib/auth/session", () => ({ currentUser: async () => null }));
 vi.mock("@/lib/engine/app-deps", () => ({
   appEngineDeps: (now: Date) => {
     holder.calls += 1;

@@ -1,5 +1,6 @@
 import { appEngineDeps } from "@/lib/engine/app-deps";
 import { handleTickRequest } from "@/lib/engine/http";
+import { route } from "@/lib/http/route";
 import { schedulerSettingsFromEnv } from "@/lib/scheduler/settings";
 
 // The scheduler's entry point: one bounded tick (materialize due schedules, submit, poll +
@@ -14,12 +15,15 @@ import { schedulerSettingsFromEnv } from "@/lib/scheduler/settings";
 export const dynamic = "force-dynamic";
 export const maxDuration = 60;
 
-const handle = (request: Request) =>
-  handleTickRequest(request, {
+// auth "none": the bearer secret is the caller's credential, checked in handleTickRequest; the
+// wrapper still gives the request id and the one safe error log.
+const handle = route({ auth: "none" }, async ({ req }) =>
+  handleTickRequest(req, {
     secret: process.env.CRON_SECRET,
     deps: () => appEngineDeps(new Date()),
     options: { settings: schedulerSettingsFromEnv(process.env) },
-  });
+  }),
+);
 
 export const GET = handle;
 export const POST = handle;
