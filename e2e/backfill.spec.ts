@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { signIn } from "./helpers";
 
 test("a 90-day weekly backfill of a sandbox report: plan, start, segments complete, retry the failed one, dashboard from all segments, favorite, CSV and XLSX", async ({ page }) => {

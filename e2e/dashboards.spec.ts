@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { signIn } from "./helpers";
 
 // rpt_demo000004 ("Q3 Campaign Review") is a sandbox demo report (campaign performance template):

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { signIn } from "./helpers";
 
 test("instances: the sandbox is marked, and a manual connection saves without ever showing its secrets", async ({ page }) => {

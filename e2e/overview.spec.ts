@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { signIn } from "./helpers";
 
 test("the overview lists the demo reports, filters and sorts in the URL, and the back button restores the view", async ({ page }) => {

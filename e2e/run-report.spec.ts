@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { signIn } from "./helpers";
 
 test("Run now on the sandbox: pending → running → completed with rows, then CSV download", async ({ page }) => {

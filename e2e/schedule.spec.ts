@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { signIn } from "./helpers";
 
 // rpt_demo000004 ("Q3 Campaign Review") is a demo report without a schedule.

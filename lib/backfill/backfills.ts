@@ -1,9 +1,10 @@
 import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
-import { queryTemplates, reportDataCollections, reportDefinitions, reportExecutions, type CollectionStatus } from "../../db/schema";
-import { canAccessInstance, type SessionUser } from "../../db/queries/access";
-import { AppError, notFound } from "../errors";
+import { queryTemplates, reportDataCollections, reportExecutions, type CollectionStatus } from "../../db/schema";
+import type { SessionUser } from "../../db/queries/access";
+import { backfillForUserOrThrow, reportForUserOrThrow, type Report } from "../auth/guards";
+import { AppError } from "../errors";
 import { cancelExecution } from "../executions/cancel";
 import { createExecution } from "../executions/create";
 import type { EngineDeps } from "../engine/deps";
@@ -41,23 +42,20 @@ interface ReportForBackfill {
   lagDays: number;
 }
 
-/** The report, if the user may see its instance; a foreign report answers like a missing one. */
+/** A report loaded through its guard, with the lag its template defines (windows end before it). */
+async function withLag(db: Database, report: Report & { instanceId: string }): Promise<ReportForBackfill> {
+  const [template] = report.templateId
+    ? await db.select({ lagDays: queryTemplates.dataLagDays }).from(queryTemplates).where(eq(queryTemplates.id, report.templateId))
+    : [];
+  return { id: report.id, reportId: report.reportId, instanceId: report.instanceId, timezone: report.timezone, lagDays: template?.lagDays ?? 14 };
+}
+
+/**
+ * The report, if the user may see its instance (a foreign report answers like a missing one).
+ * `lock`: the report row is the lock that makes "one active backfill per report" race-safe.
+ */
 async function reportFor(db: Database, user: SessionUser, reportId: string, lock = false): Promise<ReportForBackfill> {
-  const q = db
-    .select({
-      id: reportDefinitions.id,
-      reportId: reportDefinitions.reportId,
-      instanceId: reportDefinitions.instanceId,
-      timezone: reportDefinitions.timezone,
-      lagDays: queryTemplates.dataLagDays,
-    })
-    .from(reportDefinitions)
-    .leftJoin(queryTemplates, eq(queryTemplates.id, reportDefinitions.templateId))
-    .where(eq(reportDefinitions.reportId, reportId));
-  // The report row is the lock that makes "one active backfill per report" race-safe.
-  const [row] = lock ? await q.for("update", { of: reportDefinitions }) : await q;
-  if (!row?.instanceId || !(await canAccessInstance(db, user, row.instanceId))) throw notFound("Report");
-  return { ...row, instanceId: row.instanceId, lagDays: row.lagDays ?? 14 };
+  return withLag(db, await reportForUserOrThrow(db, user, reportId, { lock }));
 }
 
 function plan(report: ReportForBackfill, input: Pick<BackfillInput, "lookbackDays" | "segmentType">, now: Date): Plan {
@@ -203,13 +201,8 @@ async function createSegments(
 }
 
 async function collectionFor(tx: Database, user: SessionUser, ref: BackfillRef, lock: boolean) {
-  const report = await reportFor(tx, user, ref.reportId, lock);
-  const [collection] = await tx
-    .select()
-    .from(reportDataCollections)
-    .where(and(eq(reportDataCollections.collectionId, ref.collectionId), eq(reportDataCollections.reportId, report.id)));
-  if (!collection) throw notFound("Backfill");
-  return { report, collection };
+  const { report, collection } = await backfillForUserOrThrow(tx, user, ref, { lock });
+  return { report: await withLag(tx, report), collection };
 }
 
 /** The newest execution of every window of a collection (a segment's current state). */

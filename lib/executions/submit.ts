@@ -1,6 +1,7 @@
 import { and, asc, count, eq, isNull, lte, or, sql } from "drizzle-orm";
 import { amcAccounts, amcInstances, reportExecutions } from "../../db/schema";
-import { AmcError, formatAmcLocalTime, type AmcTimeWindow } from "../amc/gateway";
+import { AmcError, type AmcTimeWindow } from "../amc/gateway";
+import { toAmcWindow } from "../params/window";
 import { addMs, logOf, settingsOf, type EngineDeps, type InstanceRef } from "../engine/deps";
 import { explainFailure } from "./explain";
 import { instanceRefColumns } from "./instance-ref";
@@ -207,10 +208,5 @@ async function submitOne(
 /** The window AMC gets: the stored instants, as local times in the stored zone. */
 export function timeWindowOf(row: Pick<Execution, "timeWindowStart" | "timeWindowEnd" | "timeWindowTimezone">): AmcTimeWindow | null {
   if (!row.timeWindowStart || !row.timeWindowEnd) return null;
-  const zone = row.timeWindowTimezone ?? "UTC";
-  return {
-    start: formatAmcLocalTime(row.timeWindowStart, zone),
-    end: formatAmcLocalTime(row.timeWindowEnd, zone),
-    timeZone: zone,
-  };
+  return toAmcWindow({ start: row.timeWindowStart, end: row.timeWindowEnd, timeZone: row.timeWindowTimezone ?? "UTC" });
 }

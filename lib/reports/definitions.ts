@@ -9,7 +9,7 @@ import { createExecution } from "../executions/create";
 import { newReportId, reportIdSchema } from "../ids";
 import { loadTemplate } from "../templates/load";
 import { cronWarnings, describeSchedule, nextRunAfter } from "../scheduler/cron";
-import { createSchedule, resolveSpec, scheduleSpecSchema, upcomingRuns, type UpcomingRun } from "../scheduler/schedules";
+import { createSchedule, createScheduleSchema, resolveSpec, scheduleSpecSchema, upcomingRuns, type UpcomingRun } from "../scheduler/schedules";
 import { checkAgainst, checkBuilderInput, invalidInput, validateParametersSchema, type BuilderContext } from "./validate";
 
 /**
@@ -79,7 +79,9 @@ export async function createReport(db: Database, user: SessionUser, input: Creat
       });
       return { reportId: report!.reportId, executionId: execution.executionId, scheduleId: null };
     }
-    const schedule = await createSchedule(tx, user, { reportId: report!.reportId, schedule: withZone(run.schedule, timezone) }, now);
+    // The wizard's schedule is a record until it has the report's zone: parsed here, once.
+    const request = parseInput(createScheduleSchema, { reportId: report!.reportId, schedule: withZone(run.schedule, timezone) });
+    const schedule = await createSchedule(tx, user, request, now);
     return { reportId: report!.reportId, executionId: null, scheduleId: schedule.scheduleId };
   });
 }

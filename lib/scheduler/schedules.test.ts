@@ -3,8 +3,10 @@ import { describe, expect, it } from "vitest";
 import { reportDefinitions, reportSchedules } from "../../db/schema";
 import { freshDatabase } from "../../test/db";
 import { makeUser } from "../../test/factories";
+import { parseInput } from "../errors";
 import {
   createSchedule,
+  createScheduleSchema,
   deleteSchedule,
   pauseSchedule,
   previewSchedule,
@@ -54,7 +56,7 @@ describe("create", () => {
 
   it("refuses bad cron, bad zone and too-frequent schedules as field errors, never a fallback", async () => {
     const { member, report } = await scheduledWorld(db);
-    const attempt = (schedule: unknown) => createSchedule(db, member, { reportId: report.reportId, schedule }, now);
+    const attempt = async (schedule: unknown) => createSchedule(db, member, parseInput(createScheduleSchema, { reportId: report.reportId, schedule }), now);
     await expect(attempt({ preset: "custom", cron: "61 * * * *", timezone: "UTC" })).rejects.toMatchObject({
       code: "VALIDATION_ERROR",
       fieldErrors: { "schedule.cron": [expect.stringContaining("Invalid value for minute: 61")] },
@@ -73,7 +75,7 @@ describe("create", () => {
 
   it("strict schemas: unknown keys and fields of another preset are refused, not ignored (pitfall 6)", async () => {
     const { member, report } = await scheduledWorld(db);
-    const attempt = (input: unknown) => createSchedule(db, member, input, now);
+    const attempt = async (input: unknown) => createSchedule(db, member, parseInput(createScheduleSchema, input), now);
     await expect(attempt({ reportId: report.reportId, schedule: { ...weeklyNY, dayOfWeek: 3 } })).rejects.toMatchObject({ code: "VALIDATION_ERROR" });
     await expect(attempt({ reportId: report.reportId, schedule: { preset: "monthly", time: "04:00", day: 1, weekday: 3, timezone: "UTC" } })).rejects.toMatchObject({
       code: "VALIDATION_ERROR",

@@ -3,9 +3,9 @@ import { z } from "zod";
 import type { Database } from "../../db/client";
 import { reportDefinitions, reportSchedules, type Frequency, type ScheduleType } from "../../db/schema";
 import { type SessionUser } from "../../db/queries/access";
-import { assertInstanceAccess } from "../auth/access";
-import { AppError, notFound, parseInput, uniqueViolation } from "../errors";
-import { newScheduleId } from "../ids";
+import { reportForUserOrThrow, scheduleForUserOrThrow } from "../auth/guards";
+import { AppError, notFound, uniqueViolation } from "../errors";
+import { newScheduleId, reportIdSchema, scheduleIdSchema } from "../ids";
 import { renderSql } from "../params/render";
 import { resolveWindow, windowSpecSchema } from "../params/window";
 import { loadTemplate } from "../templates/load";
@@ -33,8 +33,6 @@ import {
 
 export type Schedule = typeof reportSchedules.$inferSelect;
 
-export const reportIdSchema = z.string().regex(/^rpt_[0-9a-z]+$/, "Not a report id.");
-export const scheduleIdSchema = z.string().regex(/^sch_[0-9a-z]+$/, "Not a schedule id.");
 
 const common = {
   timezone: z.string().min(1, "Pick a time zone.").max(64, "Not a time zone name."),
@@ -59,6 +57,10 @@ export const createScheduleSchema = z.strictObject({ reportId: reportIdSchema, s
 export const updateScheduleSchema = z.strictObject({ scheduleId: scheduleIdSchema, schedule: scheduleSpecSchema });
 export const scheduleRefSchema = z.strictObject({ scheduleId: scheduleIdSchema });
 export const previewScheduleSchema = createScheduleSchema;
+/** What the functions below take: input parsed at the boundary (action, route). */
+export type CreateScheduleRequest = z.output<typeof createScheduleSchema>;
+export type UpdateScheduleRequest = z.output<typeof updateScheduleSchema>;
+export type ScheduleRef = z.output<typeof scheduleRefSchema>;
 
 export interface ResolvedSpec {
   cron: string;
@@ -110,33 +112,6 @@ export function frequencyOf(cron: string, timezone: string, from: Date): Frequen
   return "quarterly";
 }
 
-/**
- * Not found unless the user may see the instance: a foreign report or schedule answers exactly
- * like a missing one, so its existence is not disclosed.
- */
-async function visibleTo<T extends { instanceId: string | null }>(db: Database, user: SessionUser, row: T | undefined, what: "Report" | "Schedule"): Promise<T> {
-  if (!row?.instanceId) throw notFound(what);
-  try {
-    await assertInstanceAccess(db, user, row.instanceId);
-  } catch {
-    throw notFound(what);
-  }
-  return row;
-}
-
-async function reportForUser(db: Database, user: SessionUser, reportId: string) {
-  const [report] = await db.select().from(reportDefinitions).where(eq(reportDefinitions.reportId, reportId));
-  return visibleTo(db, user, report, "Report");
-}
-
-async function scheduleForUser(db: Database, user: SessionUser, scheduleId: string) {
-  const [row] = await db
-    .select({ schedule: reportSchedules, instanceId: reportDefinitions.instanceId, reportId: reportDefinitions.reportId })
-    .from(reportSchedules)
-    .innerJoin(reportDefinitions, eq(reportDefinitions.id, reportSchedules.reportId))
-    .where(and(eq(reportSchedules.scheduleId, scheduleId), eq(reportSchedules.isActive, true)));
-  return visibleTo(db, user, row, "Schedule");
-}
 
 type Report = typeof reportDefinitions.$inferSelect;
 
@@ -226,9 +201,8 @@ export interface SchedulePreview {
 }
 
 /** What a schedule would do, before it is saved: its cron, words, and next 5 runs with windows. */
-export async function previewSchedule(db: Database, user: SessionUser, input: unknown, now: Date): Promise<SchedulePreview> {
-  const parsed = parseInput(previewScheduleSchema, input);
-  const report = await reportForUser(db, user, parsed.reportId);
+export async function previewSchedule(db: Database, user: SessionUser, parsed: CreateScheduleRequest, now: Date): Promise<SchedulePreview> {
+  const report = await reportForUserOrThrow(db, user, parsed.reportId);
   const spec = resolveSpec(parsed.schedule);
   const first = nextRunAfter(spec.cron, spec.timezone, now);
   const lag = report.templateId ? ((await loadTemplate(db, report.templateId))?.template.dataLagDays ?? 14) : 14;
@@ -248,9 +222,8 @@ const CONFLICT_MESSAGE = "This report already has a schedule. Edit it, or delete
  * One active schedule per report (uq_report_schedules_one_active_per_report): a second one is a
  * CONFLICT, whether found first or raced into the index.
  */
-export async function createSchedule(db: Database, user: SessionUser, input: unknown, now: Date): Promise<Schedule> {
-  const parsed = parseInput(createScheduleSchema, input);
-  const report = await reportForUser(db, user, parsed.reportId);
+export async function createSchedule(db: Database, user: SessionUser, parsed: CreateScheduleRequest, now: Date): Promise<Schedule> {
+  const report = await reportForUserOrThrow(db, user, parsed.reportId);
   const spec = resolveSpec(parsed.schedule);
   const nextRunAt = nextRunAfter(spec.cron, spec.timezone, now);
   await checkRenders(db, report, spec, nextRunAt);
@@ -296,9 +269,8 @@ async function alignReport(db: Database, reportUuid: string, spec: ResolvedSpec,
 }
 
 /** Edit: new cron/zone/overrides; next_run_at recomputed from now at once. */
-export async function updateSchedule(db: Database, user: SessionUser, input: unknown, now: Date): Promise<Schedule> {
-  const parsed = parseInput(updateScheduleSchema, input);
-  const { schedule } = await scheduleForUser(db, user, parsed.scheduleId);
+export async function updateSchedule(db: Database, user: SessionUser, parsed: UpdateScheduleRequest, now: Date): Promise<Schedule> {
+  const { schedule } = await scheduleForUserOrThrow(db, user, parsed.scheduleId);
   const spec = resolveSpec(parsed.schedule);
   const nextRunAt = nextRunAfter(spec.cron, spec.timezone, now);
   const [report] = await db.select().from(reportDefinitions).where(eq(reportDefinitions.id, schedule.reportId!));
@@ -324,9 +296,8 @@ export async function updateSchedule(db: Database, user: SessionUser, input: unk
 }
 
 /** Pause: no new runs; next_run_at is kept (it is what resume would have run next). */
-export async function pauseSchedule(db: Database, user: SessionUser, input: unknown, now: Date): Promise<Schedule> {
-  const parsed = parseInput(scheduleRefSchema, input);
-  const { schedule } = await scheduleForUser(db, user, parsed.scheduleId);
+export async function pauseSchedule(db: Database, user: SessionUser, parsed: ScheduleRef, now: Date): Promise<Schedule> {
+  const { schedule } = await scheduleForUserOrThrow(db, user, parsed.scheduleId);
   if (schedule.isPaused) return schedule;
   const [row] = await db
     .update(reportSchedules)
@@ -342,9 +313,8 @@ export async function pauseSchedule(db: Database, user: SessionUser, input: unkn
  * are not replayed. The consecutive-failure count starts again (whoever resumes has dealt with
  * the cause, or will see it pause again after N more failures).
  */
-export async function resumeSchedule(db: Database, user: SessionUser, input: unknown, now: Date): Promise<Schedule> {
-  const parsed = parseInput(scheduleRefSchema, input);
-  const { schedule } = await scheduleForUser(db, user, parsed.scheduleId);
+export async function resumeSchedule(db: Database, user: SessionUser, parsed: ScheduleRef, now: Date): Promise<Schedule> {
+  const { schedule } = await scheduleForUserOrThrow(db, user, parsed.scheduleId);
   let nextRunAt: Date;
   try {
     nextRunAt = nextRunAfter(schedule.cronExpression, schedule.timezone, now);
@@ -364,9 +334,8 @@ export async function resumeSchedule(db: Database, user: SessionUser, input: unk
  * Delete: the schedule stops and leaves the report (which stays, with its history). The row is
  * kept inactive so past runs still point at the schedule they ran for.
  */
-export async function deleteSchedule(db: Database, user: SessionUser, input: unknown, now: Date): Promise<{ scheduleId: string }> {
-  const parsed = parseInput(scheduleRefSchema, input);
-  const { schedule } = await scheduleForUser(db, user, parsed.scheduleId);
+export async function deleteSchedule(db: Database, user: SessionUser, parsed: ScheduleRef, now: Date): Promise<{ scheduleId: string }> {
+  const { schedule } = await scheduleForUserOrThrow(db, user, parsed.scheduleId);
   await db.transaction(async (tx) => {
     await tx
       .update(reportSchedules)
