@@ -7,9 +7,10 @@
 
 type Cells = readonly (string | null)[];
 
+/** SQL NULL is an empty unquoted field and the empty string is `""`, so a reader can tell them apart. */
 export function csvCell(v: string | null): string {
   if (v === null) return "";
-  return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+  return v === "" || /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
 }
 
 export const csvLine = (cells: Cells) => `${cells.map(csvCell).join(",")}\r\n`;

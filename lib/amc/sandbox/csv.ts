@@ -1,18 +1,8 @@
-/**
- * RFC 4180 CSV: CRLF line ends; a field is quoted when it holds a comma, a double quote, CR or
- * LF, with quotes doubled. SQL NULL is an empty unquoted field and the empty string is `""`,
- * so a reader can tell them apart.
- */
-export function csvField(value: string | null): string {
-  if (value === null) return "";
-  if (value === "" || /[",\r\n]/.test(value)) return `"${value.replace(/"/g, '""')}"`;
-  return value;
-}
+import { csvLine } from "../../results/csv-writer";
 
+/** A whole result as CSV text, through the app's one CSV writer (AMC's downloads are RFC 4180 too). */
 export function toCsv(header: readonly string[], rows: readonly (readonly (string | null)[])[]): string {
-  const lines = [header.map(csvField).join(",")];
-  for (const row of rows) lines.push(row.map(csvField).join(","));
-  return `${lines.join("\r\n")}\r\n`;
+  return csvLine(header) + rows.map(csvLine).join("");
 }
 
 /** The CSV as UTF-8 chunks of at most `chunkSize` bytes (characters never split). */
