@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { reportDefinitions, reportExecutions, type TriggeredBy } from "../../db/schema";
 import { type SessionUser } from "../../db/queries/access";
-import { assertInstanceAccess } from "../auth/access";
+import { reportForUserOrThrow } from "../auth/guards";
 import { AppError, notFound, uniqueViolation } from "../errors";
 import { newExecutionId } from "../ids";
 import { renderSql } from "../params/render";
@@ -110,17 +110,7 @@ export async function runReportNow(
   input: { reportId: string; idempotencyKey: string; window?: WindowSpec },
   now: Date,
 ): Promise<{ execution: Execution; created: boolean }> {
-  const [report] = await db
-    .select({ id: reportDefinitions.id, instanceId: reportDefinitions.instanceId })
-    .from(reportDefinitions)
-    .where(eq(reportDefinitions.reportId, input.reportId));
-  // A foreign report answers exactly like a missing one: its existence is not disclosed.
-  if (!report?.instanceId) throw notFound("Report");
-  try {
-    await assertInstanceAccess(db, user, report.instanceId);
-  } catch {
-    throw notFound("Report");
-  }
+  const report = await reportForUserOrThrow(db, user, input.reportId);
   return createExecution(db, {
     reportUuid: report.id,
     triggeredBy: "manual",
