@@ -1,42 +1,10 @@
 import "server-only";
 import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../client";
-import { amcInstances, dashboardWidgets, dashboards, reportDefinitions } from "../schema";
-import { canAccessInstance, instanceScope, type SessionUser } from "./access";
+import { amcInstances, dashboardWidgets, dashboards } from "../schema";
+import { instanceScope, type SessionUser } from "./access";
 
-/**
- * Read models for the dashboards pages. A dashboard is visible when the viewer may see its
- * instance (admins: all; a dashboard without an instance: admins only). Lookups answer null for
- * "missing" and "not yours" alike, so a foreign id reveals nothing.
- */
-export async function getDashboardForUser(db: Database, user: SessionUser, dashboardId: string) {
-  const [row] = await db
-    .select({
-      dashboard: dashboards,
-      reportUuid: reportDefinitions.id,
-      reportId: reportDefinitions.reportId,
-      reportName: reportDefinitions.name,
-      reportTimezone: reportDefinitions.timezone,
-      instanceName: amcInstances.instanceName,
-      amcInstanceId: amcInstances.instanceId,
-      isFavorite: sql<boolean>`EXISTS (SELECT 1 FROM dashboard_favorites df WHERE df.dashboard_id = ${dashboards.id} AND df.user_id = ${user.id})`,
-    })
-    .from(dashboards)
-    .leftJoin(reportDefinitions, eq(reportDefinitions.dashboardId, dashboards.id))
-    .leftJoin(amcInstances, eq(amcInstances.id, dashboards.instanceId))
-    .where(eq(dashboards.dashboardId, dashboardId))
-    .limit(1);
-  if (!row) return null;
-  if (!(await canSeeInstance(db, user, row.dashboard.instanceId))) return null;
-  return row;
-}
-export type DashboardView = NonNullable<Awaited<ReturnType<typeof getDashboardForUser>>>;
-
-async function canSeeInstance(db: Database, user: SessionUser, instanceUuid: string | null) {
-  if (user.role === "admin") return true;
-  return instanceUuid !== null && (await canAccessInstance(db, user, instanceUuid));
-}
-
+/** Read models for the dashboards pages (one dashboard by id: ./dashboard-view.ts). */
 
 export async function listWidgets(db: Database, dashboardUuid: string) {
   return db

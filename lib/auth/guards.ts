@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { z } from "zod";
 import type { Database } from "../../db/client";
 import { canAccessInstance, type SessionUser } from "../../db/queries/access";
-import { getDashboardForUser, type DashboardView } from "../../db/queries/dashboards";
+import { getDashboardForUser, type DashboardView } from "../../db/queries/dashboard-view";
 import { reportDataCollections, reportDefinitions, reportExecutions, reportSchedules } from "../../db/schema";
 import { notFound } from "../errors";
 import { collectionIdSchema, dashboardIdSchema, executionIdSchema, reportIdSchema, scheduleIdSchema } from "../ids";

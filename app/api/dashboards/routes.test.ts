@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { dashboardFavorites } from "@/db/schema";
-import { getDashboardForUser, listDashboards } from "@/db/queries/dashboards";
+import { listDashboards } from "@/db/queries/dashboards";
+import { getDashboardForUser } from "@/db/queries/dashboard-view";
 import type { SessionUser } from "@/db/queries/access";
 import { ensureReportDashboard } from "@/lib/dashboards/create";
 import { addFavorite } from "@/lib/dashboards/favorites";
