@@ -39,4 +39,8 @@ test("a report id that is not yours, or does not exist, is a plain 404", async (
   await signIn(page);
   const response = await page.goto("/reports/rpt_doesnotexist");
   expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+  // A malformed id (NUL byte, path junk) is the same plain 404, never an error page.
+  expect((await page.goto("/reports/rpt_%00"))?.status()).toBe(404);
+  expect((await page.goto("/reports/rpt_x/runs/exec_%00"))?.status()).toBe(404);
 });
