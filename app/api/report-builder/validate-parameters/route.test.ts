@@ -128,8 +128,9 @@ describe("POST /api/report-builder/validate-parameters", () => {
     expect(crossSite.status).toBe(403);
   });
 
-  it("a NUL byte anywhere in the body is a 400 naming the field, and nothing is logged", async () => {
+  it("a NUL byte anywhere in the body is a 400 naming the field, logged as one line with the request id", async () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
     try {
       const res = await handleValidateParameters(db, member, post({ templateId: "asin\u0000purchases", instanceId: mine.instanceId }), now);
       expect(res.status).toBe(400);
@@ -137,8 +138,14 @@ describe("POST /api/report-builder/validate-parameters", () => {
       expect(body).toMatchObject({ error: { code: "VALIDATION_ERROR", details: { fieldErrors: { templateId: [expect.any(String)] } } } });
       expect(res.headers.get("x-request-id")).toBe(body.requestId);
       expect(errors).not.toHaveBeenCalled();
+      // Exactly one line, with the request id and the code, and nothing of what was sent.
+      expect(warnings).toHaveBeenCalledTimes(1);
+      const line = JSON.parse(String(warnings.mock.calls[0]![0]));
+      expect(line).toMatchObject({ msg: "request refused", requestId: body.requestId, status: 400, code: "VALIDATION_ERROR", path: PATH });
+      expect(JSON.stringify(line)).not.toContain("asin");
     } finally {
       errors.mockRestore();
+      warnings.mockRestore();
     }
   });
 });
