@@ -107,16 +107,24 @@ async function byKey(db: Database, reportUuid: string, key: string) {
 export async function runReportNow(
   db: Database,
   user: SessionUser,
-  input: { reportId: string; idempotencyKey: string; window?: WindowSpec },
+  input: {
+    reportId: string;
+    idempotencyKey: string;
+    window?: WindowSpec;
+    valueOverrides?: Record<string, unknown>;
+    /** "api" for API v1 callers, so the runs list tells them apart. */
+    triggeredBy?: Extract<TriggeredBy, "manual" | "api">;
+  },
   now: Date,
 ): Promise<{ execution: Execution; created: boolean }> {
   const report = await reportForUserOrThrow(db, user, input.reportId);
   return createExecution(db, {
     reportUuid: report.id,
-    triggeredBy: "manual",
+    triggeredBy: input.triggeredBy ?? "manual",
     now,
     userId: user.id,
     idempotencyKey: input.idempotencyKey,
     window: input.window,
+    valueOverrides: input.valueOverrides,
   });
 }
