@@ -1,9 +1,9 @@
 import "server-only";
-import { and, asc, count, eq, exists, ilike, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, exists, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import { amcInstances, queryTemplates, reportDefinitions, userInstanceAccess } from "../../db/schema";
-import type { SessionUser } from "../../db/queries/access";
+import { instanceScope, type InstanceScope, type SessionUser } from "../../db/queries/access";
 import type { ParamDef } from "../params/definitions";
 import type { WindowSpec } from "../params/window";
 import { readReportConfig, readUiSchema, type ReportConfig, type UiSchema } from "./config";
@@ -40,11 +40,20 @@ export interface TemplateCard {
   dataLagDays: number;
   version: number;
   isSystem: boolean;
-  /** Reports made from it. */
+  /** Reports made from it on instances the viewer may see. */
   usageCount: number;
 }
 
-export async function listTemplates(db: Database, search: TemplateSearch): Promise<TemplateCard[]> {
+/**
+ * Which reports a usage count may count: those on instances the viewer may see. A count over all
+ * instances would tell a member about reports (and so activity) on instances not granted to them.
+ */
+function visibleReports(scope: InstanceScope): SQL | undefined {
+  if (scope.kind === "all") return undefined;
+  return scope.instanceIds.length > 0 ? inArray(reportDefinitions.instanceId, scope.instanceIds) : sql`false`;
+}
+
+export async function listTemplates(db: Database, viewer: SessionUser, search: TemplateSearch): Promise<TemplateCard[]> {
   const where: SQL[] = [];
   if (search.category) where.push(eq(queryTemplates.category, search.category));
   if (search.q) {
@@ -60,10 +69,11 @@ export async function listTemplates(db: Database, search: TemplateSearch): Promi
       )!,
     );
   }
+  const scope = await instanceScope(db, viewer);
   const usage = db
     .select({ n: sql<number>`count(*)::int` })
     .from(reportDefinitions)
-    .where(eq(reportDefinitions.templateId, queryTemplates.id));
+    .where(and(eq(reportDefinitions.templateId, queryTemplates.id), visibleReports(scope)));
   const rows = await db
     .select({
       templateId: queryTemplates.templateId,
@@ -136,13 +146,18 @@ export interface TemplateDetail extends BuilderTemplate {
   rawReportConfig: unknown;
   rawUiSchema: unknown;
   updatedAt: Date | null;
+  /** Reports made from it on instances the viewer may see. */
   usageCount: number;
 }
 
-export async function getTemplateDetail(db: Database, templateId: string): Promise<TemplateDetail | null> {
+export async function getTemplateDetail(db: Database, viewer: SessionUser, templateId: string): Promise<TemplateDetail | null> {
   const loaded = await loadTemplateById(db, templateId);
   if (!loaded) return null;
-  const [usage] = await db.select({ n: count() }).from(reportDefinitions).where(eq(reportDefinitions.templateId, loaded.template.id));
+  const scope = await instanceScope(db, viewer);
+  const [usage] = await db
+    .select({ n: count() })
+    .from(reportDefinitions)
+    .where(and(eq(reportDefinitions.templateId, loaded.template.id), visibleReports(scope)));
   return {
     ...toBuilderTemplate(loaded.template, loaded.defs),
     sqlTemplate: loaded.template.sqlTemplate,

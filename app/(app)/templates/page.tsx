@@ -13,7 +13,7 @@ export default async function TemplatesPage({ searchParams }: { searchParams: Pr
   const user = await requireUser();
   const search = parseTemplateSearch(await searchParams);
   const db = getDb();
-  const [templates, categories] = await Promise.all([listTemplates(db, search), listTemplateCategories(db)]);
+  const [templates, categories] = await Promise.all([listTemplates(db, user, search), listTemplateCategories(db)]);
   const filtered = Boolean(search.q || search.category);
   return (
     <div className="space-y-5">

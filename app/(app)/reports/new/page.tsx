@@ -22,7 +22,7 @@ export default async function NewReportPage({ searchParams }: { searchParams: Pr
   const templateParam = searchParam(params.template, z.string().max(100));
   const db = getDb();
   const [templates, categories, instances, initialTemplate] = await Promise.all([
-    listTemplates(db, search),
+    listTemplates(db, user, search),
     listTemplateCategories(db),
     listBuilderInstances(db, user),
     templateParam ? getBuilderTemplate(db, templateParam) : Promise.resolve(null),

@@ -51,7 +51,7 @@ function formatRules(def: ParamDef): string {
 export default async function TemplatePage({ params }: { params: Promise<{ templateId: string }> }) {
   const user = await requireUser();
   const { templateId } = await params;
-  const t = await getTemplateDetail(getDb(), templateId);
+  const t = await getTemplateDetail(getDb(), user, templateId);
   if (!t) notFound();
   return (
     <div className="space-y-6">

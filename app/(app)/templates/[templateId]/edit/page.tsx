@@ -13,7 +13,7 @@ export const metadata: Metadata = { title: "Edit template" };
 export default async function EditTemplatePage({ params }: { params: Promise<{ templateId: string }> }) {
   const user = await requireUser();
   const { templateId } = await params;
-  const t = await getTemplateDetail(getDb(), templateId);
+  const t = await getTemplateDetail(getDb(), user, templateId);
   if (!t) notFound();
   if (user.role !== "admin") {
     return <p className="rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">Only admins edit templates.</p>;
