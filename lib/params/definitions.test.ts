@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { PARAMETER_TYPES } from "../../db/schema";
 import { valueSchema, type ParamDef } from "./definitions";
+import { renderSql } from "./render";
 
 // The zod schema of every parameter type: the same schema validates the form in the browser and
 // the action on the server (lib/params/render.ts calls it for every value).
 
+const window = { start: new Date("2026-10-01T04:00:00Z"), end: new Date("2026-10-08T04:00:00Z"), timeZone: "America/New_York" };
 const def = (type: ParamDef["type"], rules: ParamDef["rules"] = {}): ParamDef => ({ name: "p", label: "P", type, required: true, defaultValue: undefined, rules });
 const ok = (d: ParamDef, v: unknown) => {
   const r = valueSchema(d).safeParse(v);
@@ -77,6 +79,38 @@ describe("numbers (number, threshold_numeric, percentage)", () => {
     expect(bad(d, "Infinity")).toHaveLength(1);
     expect(ok(def("threshold_numeric"), "0.25")).toBe(0.25);
   });
+  it("parse strictly: a JSON number or a decimal string, nothing Number() would also take (issue 15 item 2)", () => {
+    const d = def("number");
+    for (const [given, parsed] of [
+      [5, 5],
+      ["5", 5],
+      [" -5 ", -5],
+      ["+5", 5],
+      ["-0.25", -0.25],
+      [".5", 0.5],
+      ["5.", 5],
+      ["1e3", 1000],
+      ["-2.5E-3", -0.0025],
+    ] as const) {
+      expect(ok(d, given), JSON.stringify(given)).toBe(parsed);
+    }
+    for (const wrong of [true, false, [5], ["5"], { n: 5 }, "0x10", "0b1", "0o7", "  ", "", "5 5", "5px", "--5", "+-5", "1_000", "1,5", "Infinity", "NaN", "1e400", "e5", ".", "-", null]) {
+      expect(bad(d, wrong), JSON.stringify(wrong)).toEqual(["Enter a number."]);
+    }
+    expect(bad(def("number", { integer: true }), "1.5")).toEqual(["Enter a whole number."]);
+    expect(ok(def("threshold_numeric"), "0.25")).toBe(0.25);
+  });
+
+  it("a wrong number is a field error naming the field, and blank is missing, not 0", () => {
+    const n = { ...def("number"), name: "min_imps", label: "Min impressions" };
+    const render = (v: unknown) => renderSql({ sqlTemplate: "SELECT {{min_imps}}", defs: [n], values: { min_imps: v }, window });
+    for (const wrong of [true, [5], "0x10", "0b1"]) {
+      expect(render(wrong), JSON.stringify(wrong)).toMatchObject({ ok: false, fieldErrors: { min_imps: ["Enter a number."] }, issues: [{ field: "min_imps", code: "invalid_type" }] });
+    }
+    expect(render("  ")).toMatchObject({ ok: false, fieldErrors: { min_imps: ["Min impressions is required."] }, issues: [{ field: "min_imps", code: "required" }] });
+    expect(render(" 7 ")).toMatchObject({ ok: true, sql: "SELECT 7" });
+  });
+
   it("percentages are 0–100 unless the template says otherwise", () => {
     expect(ok(def("percentage"), 100)).toBe(100);
     expect(bad(def("percentage"), 101)).toEqual(["Must be at most 100."]);
@@ -94,8 +128,19 @@ describe("booleans", () => {
 });
 
 describe("single date, free string, like_contains, date_range", () => {
-  it("a single date is YYYY-MM-DD", () => {
+  it("a single date is YYYY-MM-DD and a real calendar date", () => {
     expect(ok(def("date_expression"), "2026-03-01")).toBe("2026-03-01");
+    expect(ok(def("date_expression"), "2028-02-29")).toBe("2028-02-29");
+    for (const unreal of ["2026-13-45", "9999-99-99", "2026-02-29", "2026-04-31", "2026-00-10", "2026-01-00"]) {
+      expect(bad(def("date_expression"), unreal), unreal).toEqual([`${unreal} is not a date on the calendar.`]);
+    }
+    expect(bad(def("date_expression"), 20260301)).toEqual(["Use a date like 2026-03-01."]);
+    const d = { ...def("date_expression"), name: "as_of", label: "As of" };
+    expect(renderSql({ sqlTemplate: "SELECT {{as_of}}", defs: [d], values: { as_of: "2026-13-45" }, window })).toMatchObject({
+      ok: false,
+      fieldErrors: { as_of: ["2026-13-45 is not a date on the calendar."] },
+    });
+    expect(renderSql({ sqlTemplate: "SELECT {{as_of}}", defs: [d], values: { as_of: " " }, window })).toMatchObject({ ok: false, fieldErrors: { as_of: ["As of is required."] } });
     expect(bad(def("date_expression"), "2026-3-1")).toEqual(["Use a date like 2026-03-01."]);
     expect(bad(def("date_expression"), "2026-03-01T00:00:00Z")).toHaveLength(1);
   });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ParameterType } from "../../db/schema";
+import { isCalendarDate } from "./zoned";
 
 /**
  * A template parameter as the renderer and the forms see it. `validationRules` and `uiConfig`
@@ -68,6 +69,24 @@ function textValue(rules: ValidationRules) {
   return s;
 }
 
+const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A decimal as people type it: optional sign, digits, optional fraction and exponent. */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A string that is empty or only spaces: a value not given (so "required" catches it). */
+export const isBlank = (v: unknown): boolean => typeof v === "string" && v.trim() === "";
+
+/**
+ * A number, strictly: a JSON number, or a string that is a decimal and nothing else. Coercing
+ * with Number() would let `true` (1), `[5]` (5), `"0x10"` (16), `"0b1"` (1) and `"  "` (0) in;
+ * anything that is not a decimal stays as it is so that z.number refuses it ("invalid_type"),
+ * and z.number also refuses NaN and ±Infinity ("1e400").
+ */
+export function strictNumber(number: z.ZodNumber): z.ZodType<number, unknown> {
+  return z.preprocess((v) => (typeof v === "string" && DECIMAL.test(v.trim()) ? Number(v.trim()) : v), number);
+}
+
 /**
  * Accepts an array or a comma/newline separated string (pasted lists), trimmed, normalized
  * (e.g. ASINs upper-cased) and then de-duplicated, so `b08n5wrwnw` and `B08N5WRWNW` are one item.
@@ -110,14 +129,12 @@ export function valueSchema(def: ParamDef): z.ZodType {
     case "number":
     case "threshold_numeric":
     case "percentage": {
-      // zod's number refuses NaN and ±Infinity; min/max/int give too_small/too_big/invalid_type codes.
+      // min/max/int give too_small/too_big/invalid_type codes; a fraction or exponent is allowed
+      // in the text and the integer rule judges the value ("1e3" is a whole number, "1.5" not).
       const min = r.min ?? (def.type === "percentage" ? 0 : -1e12);
       const max = r.max ?? (def.type === "percentage" ? 100 : 1e12);
-      const n = z.coerce
-        .number({ message: "Enter a number." })
-        .min(min, `Must be at least ${min}.`)
-        .max(max, `Must be at most ${max}.`);
-      return r.integer ? n.int("Enter a whole number.") : n;
+      const n = z.number({ message: "Enter a number." }).min(min, `Must be at least ${min}.`).max(max, `Must be at most ${max}.`);
+      return strictNumber(r.integer ? n.int("Enter a whole number.") : n);
     }
     case "boolean":
       return z.union([z.boolean(), z.enum(["true", "false", "on", "off"]).transform((v) => v === "true" || v === "on")]);
@@ -127,7 +144,12 @@ export function valueSchema(def: ParamDef): z.ZodType {
       return r.multiple ? listOf(one, allowed.length || 1, r.minItems ?? 1, "options") : one;
     }
     case "date_expression":
-      return z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-03-01.");
+      // The format, then the calendar: 2026-13-45 and 9999-99-99 have the shape of a date. zod
+      // runs both checks, so the calendar one passes what the format check already refused.
+      return z
+        .string({ message: "Use a date like 2026-03-01." })
+        .regex(DATE_SHAPE, "Use a date like 2026-03-01.")
+        .refine((v) => !DATE_SHAPE.test(v) || isCalendarDate(v), { error: (issue) => `${String(issue.input)} is not a date on the calendar.` });
     case "like_contains":
       return textValue(r).pipe(z.string().min(1, "Enter some text to search for."));
     case "string":

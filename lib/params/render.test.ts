@@ -3,6 +3,7 @@ import { freshDatabase } from "../../test/db";
 import type { ParamDef } from "./definitions";
 import { renderSql } from "./render";
 import { placeholderNames } from "./scan";
+import { tokenize } from "../amc/sandbox/sql-lexer";
 
 const { sql: pg } = await freshDatabase();
 const window = { start: new Date("2026-10-01T04:00:00Z"), end: new Date("2026-10-08T04:00:00Z"), timeZone: "America/New_York" };
@@ -229,6 +230,170 @@ describe("defaults", () => {
     expect(render("SELECT {{c}}", [d], { c: null })).toMatchObject({ ok: true, sql: "SELECT 'a'" });
     for (const cleared of ["", [], " , "]) {
       expect(render("SELECT {{c}}", [d], { c: cleared }), JSON.stringify(cleared)).toMatchObject({ ok: false });
+    }
+  });
+});
+
+// Issue 15 item 1: every hostile value, in every context a template could put it in (glued to
+// `-`, `/`, `*` or `'` on either side, spaced, inside IN (...)), must leave the statement's token
+// skeleton exactly as a benign value of the same shape leaves it. The skeleton is the sandbox
+// lexer's token sequence (the lexer follows PostgreSQL's rules for literals, comments and
+// operators) with whitespace dropped and every literal collapsed to `L`: strings, numbers,
+// TRUE/FALSE and the renderer's parenthesised negative `( - L )`. A value that turned into a
+// comment, closed a string, joined an operator or added a token would change it.
+describe("token skeletons: no hostile value changes a statement's structure, next to any neighbour", () => {
+  const CONTEXTS = [
+    "SELECT {{v}} AS a, 2 AS b FROM t WHERE c = 3",
+    "SELECT 1 -{{v}} AS a, 2 AS b FROM t WHERE c = 3",
+    "SELECT 1 - {{v}} AS a, 2 AS b FROM t WHERE c = 3",
+    "SELECT {{v}}-1 AS a, 2 AS b FROM t WHERE c = 3",
+    "SELECT 8 /{{v}} AS a, 2 AS b FROM t WHERE c = 3",
+    "SELECT {{v}}/2 AS a, 2 AS b FROM t WHERE c = 3",
+    "SELECT 2 *{{v}} AS a, 2 AS b FROM t WHERE c = 3",
+    "SELECT {{v}}*2 AS a, 2 AS b FROM t WHERE c = 3",
+    "SELECT 'x'{{v}} AS a, 2 AS b FROM t WHERE c = 3",
+    "SELECT {{v}}'x' AS a, 2 AS b FROM t WHERE c = 3",
+    "SELECT 1 FROM t WHERE c IN ({{v}}) AND d = 2",
+    "SELECT 1 FROM t WHERE c NOT IN ({{v}}) -- note\n AND d = 2",
+    "SELECT 1 FROM t WHERE c IN ({{v}}, {{v}}) AND d IN(0,{{v}}) OR e = -{{v}}",
+  ];
+
+  const TEXT = [
+    ...HOSTILE,
+    ...["-", "--", "-5", "- -", "/", "/*", "*/", "*", "**", "'", "''", "'''", '"', '""', "$", "$$", "$1", "E'", "e'x'", "U&'", "B'", "X'"],
+    ...["1e3", "1.5", ".", "..", "(-5)", "(", ")", ",", "', '", "') OR ('1'='1", "x' --", "*/ DROP /*", "-- \u2028", ":", "::int", "a;b", "%", "_", "!"],
+    ...["TRUE", "NULL", "  padded  ", "é", "\u00a0", "🚀'🚀", "a\u0000b", "a\\b", "line\nbreak", "tab\tx", "", "   "],
+  ];
+  const NUMBERS: unknown[] = [
+    ...[-5, "-5", -0.5, "-0.5", -1e-7, "-1e-7", "-1e3", 1e12, -1e12, 0, -0, "-0", "+5", " -5 ", 5, 1.5e-10, "1e-7", -999999999999.5, ".5", "-.5", "5.", 1e-11],
+    ...["--5", "-(-5)", "5--", "1;2", "0x10", "0b1", "-0x10", true, [5], "  ", NaN, Infinity, -Infinity, "1e400", "-1e400", "1 OR 1=1", "5/*", "5--x", "*5", "5'"],
+  ];
+  const wide = { min: -1e12, max: 1e12 };
+  // The corpus as one list too, without what text types refuse outright (so that it renders).
+  const TEXT_LIST = TEXT.filter((t) => t.trim() !== "" && !/[\\\u0000-\u001f]/.test(t));
+  const enumOptions = [...new Set(TEXT.filter((t) => t !== ""))].map((value) => ({ value }));
+  const benignOptions = Array.from({ length: 3 }, (_, i) => ({ value: `benign${i}` }));
+
+  interface Case {
+    label: string;
+    def: ParamDef;
+    values: unknown[];
+    /** A harmless value of the same shape as the parsed hostile one (lists: as many items). */
+    benign: (parsed: unknown) => unknown;
+  }
+  const items = (parsed: unknown, item: (i: number) => string) => (parsed as unknown[]).map((_, i) => item(i));
+  const CASES: Case[] = [
+    ...(["number", "threshold_numeric", "percentage"] as const).map((type) => ({ label: type, def: def("v", type, wide), values: NUMBERS, benign: () => 1 })),
+    { label: "number (integer)", def: def("v", "number", { ...wide, integer: true }), values: NUMBERS, benign: () => 1 },
+    { label: "string", def: def("v", "string"), values: TEXT, benign: () => "benign" },
+    { label: "like_contains", def: def("v", "like_contains"), values: TEXT, benign: () => "benign" },
+    ...(["string_list", "campaign_filter"] as const).map((type) => ({
+      label: type,
+      def: def("v", type),
+      values: [...TEXT.map((t) => [t]), TEXT, TEXT_LIST, TEXT_LIST.join(","), TEXT_LIST.join("\n")],
+      benign: (p: unknown) => items(p, (i) => `b${i}`),
+    })),
+    {
+      label: "string_list (values_rows)",
+      def: def("v", "string_list", { context: "values_rows" }),
+      values: [...TEXT.map((t) => [t]), TEXT_LIST],
+      benign: (p) => items(p, (i) => `b${i}`),
+    },
+    {
+      label: "campaign_list",
+      def: def("v", "campaign_list"),
+      values: [...[...TEXT, "-1", "a-", "-a", "x--y", "a.b", "a:b", "1e3"].map((t) => [t]), ["--", "-1", "1e3", "a:b"]],
+      benign: (p) => items(p, (i) => `b${i}`),
+    },
+    {
+      label: "asin_list",
+      def: def("v", "asin_list"),
+      values: [...[...TEXT, "B000000001", "b000000001", "-B00000001", "B00000001-"].map((t) => [t]), ["B000000001", "b000000002"]],
+      benign: (p) => items(p, (i) => `B${String(i).padStart(9, "0")}`),
+    },
+    { label: "enum_select", def: def("v", "enum_select", { options: [...enumOptions, ...benignOptions] }), values: [...TEXT, "benign0"], benign: () => "benign0" },
+    {
+      label: "enum_select (multiple)",
+      def: def("v", "enum_select", { multiple: true, options: [...enumOptions, ...benignOptions] }),
+      values: [...TEXT.map((t) => [t]), ["'", "--", "/*"]],
+      benign: (p) => items(p, (i) => `benign${i}`),
+    },
+    {
+      label: "date_expression",
+      def: def("v", "date_expression"),
+      values: ["2026-03-01", "2026-13-45", "9999-99-99", "-2026-03-01", "2026-03-01'--", "2026-03-01 --", ...TEXT],
+      benign: () => "2026-01-01",
+    },
+    { label: "boolean", def: def("v", "boolean"), values: [true, false, "true", "off", "on", "false", 1, 0, "1", "TRUE'--", "-", ...TEXT], benign: () => true },
+  ];
+
+  function skeleton(sql: string): string[] {
+    let tokens;
+    try {
+      tokens = tokenize(sql);
+    } catch (e) {
+      return [`unlexable: ${(e as Error).message}`];
+    }
+    const out: string[] = [];
+    for (const t of tokens) {
+      if (t.kind === "ws") continue;
+      const literal = t.kind === "string" || t.kind === "number" || (t.kind === "ident" && /^(true|false)$/i.test(t.text));
+      out.push(literal ? "L" : `${t.kind}:${t.text}`);
+      // The renderer's negative number: ( - L ) is one literal.
+      const n = out.length;
+      if (n >= 4 && out[n - 4] === "lparen:(" && out[n - 3] === "op:-" && out[n - 2] === "L" && out[n - 1] === "rparen:)") out.splice(n - 4, 4, "L");
+    }
+    return out;
+  }
+
+  it("holds for every value × context; the count is recorded", () => {
+    let tried = 0;
+    let rendered = 0;
+    const changes: string[] = [];
+    for (const c of CASES) {
+      for (const value of c.values) {
+        for (const context of CONTEXTS) {
+          tried++;
+          const r = render(context, [c.def], { v: value });
+          if (!r.ok) {
+            // Refused: a field error on this parameter (or one of its items), never SQL.
+            expect(Object.keys(r.fieldErrors).every((k) => k === "v" || k.startsWith("v.")), `${c.label} ${JSON.stringify(value)}`).toBe(true);
+            expect(r.formErrors).toEqual([]);
+            continue;
+          }
+          rendered++;
+          const benign = render(context, [c.def], { v: c.benign(r.values.v) });
+          if (!benign.ok) throw new Error(`benign value for ${c.label} refused: ${JSON.stringify(benign.fieldErrors)}`);
+          const [got, want] = [skeleton(r.sql), skeleton(benign.sql)];
+          if (JSON.stringify(got) !== JSON.stringify(want)) changes.push(`${c.label} ${JSON.stringify(value)} in ${JSON.stringify(context)} → ${r.sql}`);
+        }
+      }
+    }
+    console.log(`hostile values × contexts: ${tried} tried, ${rendered} rendered, ${tried - rendered} refused, ${changes.length} structure changes`);
+    expect(changes).toEqual([]);
+    // Recorded so that shrinking the corpus or the contexts is a visible change (issue 15 asks for the count).
+    expect({ tried, rendered }).toEqual({ tried: 12_155, rendered: 7_007 });
+  });
+
+  it("the skeleton sees the attack it guards against (a bare -5 after `1 -` comments out the rest)", () => {
+    expect(skeleton("SELECT 1 --5 AS a, 2 AS b")).not.toEqual(skeleton("SELECT 1 -1 AS a, 2 AS b"));
+    expect(skeleton("SELECT 1 -(-5) AS a, 2 AS b")).toEqual(skeleton("SELECT 1 -1 AS a, 2 AS b"));
+    expect(skeleton("SELECT 'x''y'")).toEqual(skeleton("SELECT 'x'"));
+    expect(skeleton("SELECT 'x' 'y'")).not.toEqual(skeleton("SELECT 'x'"));
+  });
+
+  it("negative numbers render parenthesised, and PostgreSQL computes what the template says", async () => {
+    const d = def("p", "number", wide);
+    const r = render("SELECT 1 -{{p}} AS a, 8 /{{p}} AS b, 2 *{{p}} AS c, 9 AS d", [d], { p: -4 });
+    expect(r).toMatchObject({ ok: true, sql: "SELECT 1 -(-4) AS a, 8 /(-4) AS b, 2 *(-4) AS c, 9 AS d" });
+    if (r.ok) expect(await pg.unsafe(r.sql)).toEqual([{ a: 5, b: -2, c: -8, d: 9 }]);
+    for (const [v, sql] of [
+      [-0.5, "SELECT (-0.5)"],
+      ["-1e3", "SELECT (-1000)"],
+      [-0, "SELECT 0"],
+      [5, "SELECT 5"],
+    ] as const) {
+      expect(render("SELECT {{p}}", [d], { p: v }), String(v)).toMatchObject({ ok: true, sql });
     }
   });
 });

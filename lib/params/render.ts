@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { FieldErrors } from "../errors";
-import { PARAM_LIMITS, valueSchema, type ParamDef } from "./definitions";
+import { isBlank, PARAM_LIMITS, valueSchema, type ParamDef } from "./definitions";
 import { scanTemplate } from "./scan";
 import type { ResolvedWindow } from "./window";
 import { localDateTime } from "./zoned";
@@ -66,9 +66,15 @@ function issueCode(issue: z.core.$ZodIssue): FieldIssueCode {
 
 export const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
+/**
+ * A negative number is parenthesised: written bare, its sign could join the template's own
+ * neighbouring character into another token (`1 -{{p}}` with -5 would read `1 --5`, a comment
+ * to the end of the line; `/{{p}}`, `!{{p}}` an operator). `(-5)` is one operand wherever a
+ * number is, and no character outside the brackets can reach the sign.
+ */
 function numberLiteral(n: number): string {
-  if (Number.isInteger(n)) return String(n);
-  return n.toFixed(10).replace(/0+$/, "").replace(/\.$/, "");
+  const text = Number.isInteger(n) ? String(n) : n.toFixed(10).replace(/0+$/, "").replace(/\.$/, "");
+  return text.startsWith("-") ? `(${text})` : text;
 }
 
 /** `'YYYY-MM-DD HH:MM:SS'`: the window's local wall time in its zone. */
@@ -137,9 +143,10 @@ export function renderSql(input: {
     const given = values[def.name];
     // Only an absent value takes the template's default; a value cleared on purpose ("" or [])
     // is missing, not "use the default" (a form shows the default, so clearing it is a choice).
+    // Only spaces is as good as empty: "  " is no number (it was once read as 0) and no text.
     const absent = given === undefined || given === null;
     const value = absent ? def.defaultValue : given;
-    if (value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0)) {
+    if (value === undefined || value === null || isBlank(value) || (Array.isArray(value) && value.length === 0)) {
       if (def.required || used.has(def.name)) issues.push({ field: def.name, code: "required", message: `${def.label} is required.` });
       continue;
     }

@@ -54,3 +54,39 @@ export function scanTemplate(sql: string): Segment[] {
 export function placeholderNames(sql: string): string[] {
   return [...new Set(scanTemplate(sql).flatMap((s) => (s.kind === "param" ? [s.name] : [])))];
 }
+
+/** A placeholder written directly against a character its value could merge with. */
+export interface GluedPlaceholder {
+  name: string;
+  /** The touching character ("{{" when two placeholders touch). */
+  touching: string;
+  side: "before" | "after";
+}
+
+/**
+ * Characters a rendered value must not touch, because value and neighbour could lex as one
+ * token (or open one): `-` `-` is a line comment, `/` `*` and `*` `/` open and close block
+ * comments, a quote next to a quoted value continues the string (`'a''b'`), `.` joins digits
+ * into a decimal, a letter, digit, `_` or `$` joins a number, TRUE or an enum's SQL into one
+ * identifier or makes a prefixed string (E'…', B'…', X'…', with `&` U&'…'). The renderer keeps
+ * its own literals closed (negative numbers are parenthesised); this keeps templates from
+ * depending on it.
+ */
+const GLUE = /[A-Za-z0-9_$.'"\-/*&\u0080-\uffff]/;
+
+/** Placeholders that touch a merging character or another placeholder, in SQL order. */
+export function gluedPlaceholders(sql: string): GluedPlaceholder[] {
+  const segments = scanTemplate(sql);
+  const out: GluedPlaceholder[] = [];
+  segments.forEach((s, i) => {
+    if (s.kind !== "param") return;
+    const prev = segments[i - 1];
+    const next = segments[i + 1];
+    const before = prev === undefined ? "" : prev.kind === "param" ? "{{" : prev.text.slice(-1);
+    // Two touching placeholders are reported once, by the second one.
+    const after = next?.kind === "text" ? next.text.slice(0, 1) : "";
+    if (before === "{{" || (before && GLUE.test(before))) out.push({ name: s.name, touching: before, side: "before" });
+    if (after && GLUE.test(after)) out.push({ name: s.name, touching: after, side: "after" });
+  });
+  return out;
+}

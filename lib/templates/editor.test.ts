@@ -6,7 +6,7 @@ import { makeInstance, makeReport, makeUser } from "../../test/factories";
 import { createExecution } from "../executions/create";
 import type { SessionUser } from "../../db/queries/access";
 import { parseInput } from "../errors";
-import { checkPlaceholders, saveTemplate, templateInputSchema, type TemplateInput } from "./editor";
+import { checkPlaceholders, checkTemplateInput, saveTemplate, templateInputSchema, type TemplateInput } from "./editor";
 import { loadTemplateById } from "./load";
 
 const { db } = await freshDatabase();
@@ -33,8 +33,89 @@ function input(overrides: Partial<TemplateInput> = {}): TemplateInput {
 describe("placeholder check", () => {
   it("uses the renderer's scanner: casts, times, literals and comments are not placeholders", () => {
     const sql = "SELECT x::DATE, '12:30:00', '{{in_literal}}', {{a}} -- {{in_comment}}\n FROM t WHERE b = {{window_start}}";
-    expect(checkPlaceholders(sql, ["a", "unused"])).toEqual({ undefinedPlaceholders: [], unusedDefinitions: ["unused"] });
-    expect(checkPlaceholders(sql, [])).toEqual({ undefinedPlaceholders: ["a"], unusedDefinitions: [] });
+    expect(checkPlaceholders(sql, ["a", "unused"])).toEqual({ undefinedPlaceholders: [], unusedDefinitions: ["unused"], glued: [] });
+    expect(checkPlaceholders(sql, [])).toEqual({ undefinedPlaceholders: ["a"], unusedDefinitions: [], glued: [] });
+  });
+});
+
+describe("placeholders glued to a character their value could merge with (issue 15 item 1)", () => {
+  const sqlWith = (where: string) => `SELECT campaign, COUNT(DISTINCT user_id) AS reach FROM dsp_impressions WHERE campaign_id_string IN ({{campaigns}}) AND ${where} GROUP BY 1`;
+  const check = (where: string) => {
+    try {
+      checkTemplateInput(parseInput(templateInputSchema, input({ sqlTemplate: sqlWith(where) })));
+      return [];
+    } catch (e) {
+      return (e as { fieldErrors?: Record<string, string[]> }).fieldErrors?.sqlTemplate ?? [];
+    }
+  };
+
+  it("are refused as a field error on sqlTemplate: - / * quotes . letters digits _ $ & and another placeholder", () => {
+    const glued = [
+      "impressions = 1 -{{min_imps}}",
+      "impressions = {{min_imps}}- 1",
+      "impressions = 10 /{{min_imps}}",
+      "impressions = {{min_imps}}/ 2",
+      "impressions = 2 *{{min_imps}}",
+      "impressions = {{min_imps}}* 2",
+      "impressions = 'a'{{min_imps}}",
+      "impressions = {{min_imps}}'a'",
+      "impressions = \"x\"{{min_imps}}",
+      "impressions = 1.{{min_imps}}",
+      "impressions = {{min_imps}}.5",
+      "impressions = x{{min_imps}}",
+      "impressions = {{min_imps}}0",
+      "impressions = {{min_imps}}_x",
+      "impressions = {{min_imps}}$",
+      "impressions = U&{{min_imps}}",
+      "impressions = é{{min_imps}}",
+      "impressions = {{min_imps}}-- a comment right after",
+      "impressions = {{min_imps}}{{min_imps}}",
+    ];
+    for (const where of glued) {
+      const errors = check(where);
+      expect(errors, where).toHaveLength(1);
+      expect(errors[0], where).toMatch(/^\{\{min_imps\}\} touches .*Put a space between them\.$/);
+    }
+    expect(check("impressions = 1 -{{min_imps}}")).toEqual([
+      '{{min_imps}} touches "-" (-{{min_imps}}): a value there could merge with it into another token (1 -{{p}} with -5 reads 1 --5, a comment). Put a space between them.',
+    ]);
+    expect(check("impressions = -{{min_imps}}-")).toHaveLength(2);
+  });
+
+  it("spaces, brackets, commas, comparisons, casts and placeholders inside literals or comments are fine", () => {
+    for (const where of [
+      "impressions = 1 - {{min_imps}}",
+      "impressions >= {{min_imps}}",
+      "impressions>={{min_imps}}",
+      "impressions IN ({{min_imps}}, 2)",
+      "impressions = ({{min_imps}})",
+      "CAST({{min_imps}} AS BIGINT)::BIGINT > 0",
+      "impressions = {{min_imps}}::BIGINT",
+      "impressions = {{min_imps}}\n",
+      "'-{{min_imps}}' <> 'x' -- -{{min_imps}}\n AND impressions >= {{min_imps}}",
+    ]) {
+      expect(check(where), where).toEqual([]);
+    }
+  });
+
+  it("the editor's live check lists them", () => {
+    expect(checkPlaceholders("SELECT 1 -{{p}}, {{p}}/2", ["p"]).glued).toEqual([
+      { name: "p", touching: "-", side: "before" },
+      { name: "p", touching: "/", side: "after" },
+    ]);
+  });
+});
+
+describe("data lag days parse strictly (issue 15 item 2)", () => {
+  it("a blank field, true or hex is no number of days", () => {
+    for (const bad of ["", "  ", true, "0x10", [5], "1.5", 91]) {
+      const r = templateInputSchema.safeParse(input({ dataLagDays: bad }));
+      expect(r.success, JSON.stringify(bad)).toBe(false);
+      if (!r.success) expect(r.error.issues.map((i) => i.path.join(".")), JSON.stringify(bad)).toEqual(["dataLagDays"]);
+    }
+    for (const [given, parsed] of [["14", 14], [" 3 ", 3], [0, 0]] as const) {
+      expect(templateInputSchema.parse(input({ dataLagDays: given })).dataLagDays).toBe(parsed);
+    }
   });
 });
 

@@ -5,10 +5,10 @@ import { PARAMETER_TYPES, queryTemplateParameters, queryTemplates } from "../../
 import { type SessionUser } from "../../db/queries/access";
 import { assertAdmin } from "../auth/access";
 import { AppError, notFound, uniqueViolation, type FieldErrors } from "../errors";
-import { PARAM_LIMITS, validationRulesSchema, valueSchema, type ParamDef } from "../params/definitions";
+import { isBlank, PARAM_LIMITS, strictNumber, validationRulesSchema, valueSchema, type ParamDef } from "../params/definitions";
 import { ENGINE_PARAMETERS } from "../params/render";
 import { reportConfigSchema, uiSchemaSchema } from "./config";
-import { checkPlaceholders } from "./placeholders";
+import { checkPlaceholders, gluedMessage } from "./placeholders";
 
 /**
  * Admins create and edit templates: SQL with `{{name}}` placeholders plus one definition per
@@ -45,7 +45,8 @@ export const templateInputSchema = z.strictObject({
   description: z.string().trim().max(2000).optional(),
   category: z.string().trim().min(1, "Pick a category.").max(50),
   reportType: z.string().trim().max(50).optional(),
-  dataLagDays: z.coerce.number().int("Whole days.").min(0, "0 to 90 days.").max(90, "0 to 90 days."),
+  // Strict, as parameter numbers are: a blank field or `true` is no number of days.
+  dataLagDays: strictNumber(z.number({ message: "Whole days, 0 to 90." }).int("Whole days.").min(0, "0 to 90 days.").max(90, "0 to 90 days.")),
   tags: z.array(z.string().trim().min(1).max(50)).max(20).default([]),
   sqlTemplate: z.string().min(1, "Write the query.").max(PARAM_LIMITS.queryLength, `At most ${PARAM_LIMITS.queryLength} characters.`),
   parameters: z.array(parameterInputSchema).max(50, "At most 50 parameters."),
@@ -58,9 +59,10 @@ export type TemplateInput = z.input<typeof templateInputSchema>;
 /** A template as parsed at the boundary (the save action): what the functions below take. */
 export type TemplateRequest = z.output<typeof templateInputSchema>;
 
-const EMPTY = (v: unknown) => v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0);
+// Only spaces is no default, as the renderer treats it as no value.
+const EMPTY = (v: unknown) => v === undefined || v === null || isBlank(v) || (Array.isArray(v) && v.length === 0);
 
-export { checkPlaceholders };
+export { checkPlaceholders, gluedMessage };
 
 interface Checked {
   input: z.output<typeof templateInputSchema>;
@@ -75,8 +77,9 @@ export function checkTemplateInput(input: TemplateRequest): Checked {
   const add = (k: string, m: string) => (errors[k] ??= []).push(m);
 
   const names = input.parameters.map((p) => p.name);
-  const { undefinedPlaceholders, unusedDefinitions } = checkPlaceholders(input.sqlTemplate, names);
+  const { undefinedPlaceholders, unusedDefinitions, glued } = checkPlaceholders(input.sqlTemplate, names);
   for (const n of undefinedPlaceholders) add("sqlTemplate", `{{${n}}} has no parameter definition: add one, or remove the placeholder.`);
+  for (const g of glued) add("sqlTemplate", gluedMessage(g));
 
   const defaults: unknown[] = [];
   input.parameters.forEach((p, i) => {

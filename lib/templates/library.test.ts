@@ -68,7 +68,7 @@ describe("the library", () => {
 
 describe.each(LIBRARY.map((t) => [t.templateId, t] as const))("%s", (templateId, lib) => {
   it("every placeholder has a definition and every definition is used; ui_schema and report_config are valid", () => {
-    expect(checkPlaceholders(lib.sql, lib.params.map((p) => p.name))).toEqual({ undefinedPlaceholders: [], unusedDefinitions: [] });
+    expect(checkPlaceholders(lib.sql, lib.params.map((p) => p.name))).toEqual({ undefinedPlaceholders: [], unusedDefinitions: [], glued: [] });
     expect(placeholderNames(lib.sql).sort()).toEqual(lib.params.map((p) => p.name).sort());
     expect(reportConfigSchema.safeParse(lib.reportConfig).success).toBe(true);
     expect(uiSchemaSchema.safeParse({ question: lib.question, ...lib.ui }).success).toBe(true);

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
 import type { ParameterType } from "@/db/schema";
 import type { ErrorBody } from "@/lib/errors";
-import { checkPlaceholders } from "@/lib/templates/placeholders";
+import { checkPlaceholders, gluedMessage } from "@/lib/templates/placeholders";
 import { FormBanner, Options } from "@/app/_components/form";
 import { saveTemplateAction } from "./actions";
 
@@ -144,7 +144,8 @@ export function TemplateEditor({ initial, types, mode }: { initial: EditorInitia
       description: t.description || undefined,
       category: t.category,
       reportType: t.reportType || undefined,
-      dataLagDays: Number(t.dataLagDays),
+      // As typed: the server parses it strictly (Number("") would be 0 days, not a missing value).
+      dataLagDays: t.dataLagDays,
       tags: t.tags
         .split(",")
         .map((s) => s.trim())
@@ -217,7 +218,7 @@ export function TemplateEditor({ initial, types, mode }: { initial: EditorInitia
           />
         </Labeled>
         <div data-testid="placeholder-check" className="mt-2 space-y-1 text-sm">
-          {check.undefinedPlaceholders.length === 0 && check.unusedDefinitions.length === 0 ? (
+          {check.undefinedPlaceholders.length === 0 && check.unusedDefinitions.length === 0 && check.glued.length === 0 ? (
             <p className="text-green-700">Every placeholder has a definition and every definition is used.</p>
           ) : (
             <>
@@ -234,6 +235,11 @@ export function TemplateEditor({ initial, types, mode }: { initial: EditorInitia
                 </p>
               )}
               {check.unusedDefinitions.length > 0 && <p className="text-red-700">Not used in the SQL: {check.unusedDefinitions.join(", ")}.</p>}
+              {check.glued.map((g, i) => (
+                <p key={i} data-testid="placeholder-glued" className="text-red-700">
+                  {gluedMessage(g)}
+                </p>
+              ))}
             </>
           )}
           <p className="text-xs text-slate-500">{"{{window_start}}"} and {"{{window_end}}"} come from each run&apos;s time window and need no definition.</p>
