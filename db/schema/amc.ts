@@ -46,6 +46,12 @@ export const amcInstances = pgTable(
     accountId: uuid("account_id").references(() => amcAccounts.id, { onDelete: "set null" }),
     isActive: boolean("is_active").notNull().default(true),
     lastSyncedAt: tsz("last_synced_at"),
+    /**
+     * The app's own demo instance, run on the synthetic sandbox engine (lib/amc/sandbox). Not the
+     * same as instance_type SANDBOX: Amazon's sandbox instances are real AMC instances and run at
+     * AMC like any other, so which engine runs a query is this flag, never the type.
+     */
+    isBuiltinSandbox: boolean("is_builtin_sandbox").notNull().default(false),
     ...timestamps(),
   },
   (t) => [

@@ -7,3 +7,5 @@ export * from "./workflows";
 export * from "./reports";
 export * from "./views";
 export * from "./results";
+export * from "./audit";
+export * from "./api";

@@ -16,6 +16,8 @@ export const TRIGGERS = ["manual", "schedule", "backfill", "api"] as const;
 export type TriggeredBy = (typeof TRIGGERS)[number];
 export const SCHEDULE_TYPES = ["daily", "weekly", "monthly", "quarterly", "custom"] as const;
 export type ScheduleType = (typeof SCHEDULE_TYPES)[number];
+export const WAITING_REASONS = ["reauthorization"] as const;
+export type WaitingReason = (typeof WAITING_REASONS)[number];
 
 // Constraint names below are the ones PostgreSQL gives the seed's inline constraints, so the
 // migrated database matches a database built from the seed's SQL name for name.
@@ -180,6 +182,17 @@ export const reportExecutions = pgTable(
      * completed run means it is still owed. Retried until set (lib/executions/follow-up.ts).
      */
     followedUpAt: tsz("followed_up_at"),
+    /**
+     * When the first create for this run was sent to AMC. AMC has no idempotency key, so a create
+     * whose answer was lost may have been accepted: before any resubmit the engine lists AMC's
+     * executions created since then and adopts a match (lib/executions/reconcile.ts).
+     */
+    submitAttemptedAt: tsz("submit_attempted_at"),
+    /**
+     * Why a submitted (running) run is not being polled: 'reauthorization' while its Amazon Ads
+     * account needs reconnecting. Polling resumes once access is back; shown on the run pages.
+     */
+    waitingReason: text("waiting_reason").$type<WaitingReason>(),
   },
   (t) => [
     seedFk("report_executions_report_id_fkey", t.reportId, reportDefinitions.id, "cascade"),
@@ -194,6 +207,7 @@ export const reportExecutions = pgTable(
       "report_executions_triggered_by_check",
       sql`triggered_by IN ('manual', 'schedule', 'backfill', 'api')`,
     ),
+    check("report_executions_waiting_reason_check", sql`waiting_reason IN ('reauthorization')`),
     check(
       "report_executions_status_check",
       sql`status IN ('pending', 'running', 'completed', 'failed', 'cancelled')`,

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
 import { parentRef, textKey, timestamps, tsDefaultNow, uuidPk } from "./common";
 import { amcInstances } from "./amc";
 
@@ -15,6 +15,10 @@ export const users = pgTable(
     passwordHash: text("password_hash").notNull(),
     role: text("role").$type<UserRole>().notNull().default("member"),
     ...timestamps(),
+    // Copied into the session JWT at sign-in; a token whose copy differs is refused. Bumping it
+    // ends every session of the user at once (sign out everywhere, password change or reset,
+    // role change) without a session store: JWTs stay stateless, PostgreSQL is the coordinator.
+    sessionVersion: integer("session_version").notNull().default(0),
   },
   (t) => [
     check("users_role_check", sql`${t.role} IN ('admin', 'member')`),
