@@ -9,3 +9,5 @@ export * from "./views";
 export * from "./results";
 export * from "./audit";
 export * from "./api";
+export * from "./limits";
+export * from "./notifications";
