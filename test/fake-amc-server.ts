@@ -14,6 +14,7 @@ export type FakeRoute =
   | "accounts"
   | "instances"
   | "create"
+  | "list"
   | "status"
   | "cancel"
   | "downloadUrls"
@@ -42,6 +43,13 @@ export interface ScriptedFailure {
   times?: number;
   /** download only: send this many bytes of the file, then destroy the socket. */
   cutAfterBytes?: number;
+  /**
+   * The request is handled as usual first (a create makes its execution), then its answer is
+   * lost: `status` (e.g. 504) is answered instead, or with `reset` the connection is dropped.
+   */
+  afterAccept?: boolean;
+  /** Drop the connection without answering (with afterAccept: after doing the work). */
+  reset?: boolean;
 }
 
 export interface FakeInstance {
@@ -69,6 +77,8 @@ export interface FakeExecution {
   statusReason?: string;
   /** CSV files served once the execution SUCCEEDED. */
   files: (string | Buffer)[];
+  /** Server clock (epoch ms) when it was created; the listing filters on it. */
+  createdAt: number;
 }
 
 export interface FakeAmcOptions {
@@ -84,6 +94,8 @@ export interface FakeAmcOptions {
   instances?: FakeInstance[];
   /** Paginate /amc/instances with nextToken when set. */
   instancesPageSize?: number;
+  /** Paginate the executions listing with nextToken (default 2, so clients must follow pages). */
+  executionsPageSize?: number;
   /** Bytes per write when serving files, so clients see a real stream. */
   downloadChunkBytes?: number;
 }
@@ -206,6 +218,11 @@ export class FakeAmcServer {
     this.#validRefreshTokens.delete(token);
   }
 
+  /** A refresh token the token endpoint accepts from now on (an account reconnected). */
+  grantRefreshToken(token: string): void {
+    this.#validRefreshTokens.add(token);
+  }
+
   /** Every access token issued so far stops working (as if an hour had passed). */
   expireAccessTokens(): void {
     this.#accessTokens.clear();
@@ -277,6 +294,23 @@ export class FakeAmcServer {
       this.requests.push(rec);
 
       const failure = this.#takeFailure(route);
+      if (failure?.afterAccept || failure?.reset) {
+        if (failure.afterAccept) {
+          // Do the work, throw the answer away: what a 504 or a reset after acceptance looks like.
+          const sink = { writeHead: () => sink, write: () => true, end: () => sink } as unknown as http.ServerResponse;
+          try {
+            handler(req, sink, rec);
+          } catch {
+            // The answer is lost anyway.
+          }
+        }
+        if (failure.reset || failure.status === undefined) {
+          res.socket?.destroy();
+          return;
+        }
+        send(res, failure.status, failure.body ?? { code: String(failure.status), details: `Scripted failure ${failure.status}` });
+        return;
+      }
       if (failure && failure.cutAfterBytes === undefined) {
         const status = failure.status ?? 500;
         const extra: Record<string, string> = failure.retryAfter ? { "Retry-After": failure.retryAfter } : {};
@@ -307,6 +341,7 @@ export class FakeAmcServer {
       const instanceId = decodeURIComponent(m[1] ?? "");
       const execId = m[2] === undefined ? undefined : decodeURIComponent(m[2]);
       if (method === "POST" && execId === undefined) return ["create", (_q, s, r) => this.#api(s, r, instanceId, () => this.#create(s, r, instanceId))];
+      if (method === "GET" && execId === undefined) return ["list", (_q, s, r) => this.#api(s, r, instanceId, () => this.#list(s, r, instanceId))];
       if (method === "GET" && execId !== undefined && m[3]) {
         return ["downloadUrls", (_q, s, r) => this.#api(s, r, instanceId, () => this.#downloadUrls(s, instanceId, execId))];
       }
@@ -442,8 +477,45 @@ export class FakeAmcServer {
       return;
     }
     const id = `wfe-${this.#id()}`;
-    this.executions.set(id, { id, instanceId, request: body, status: "PENDING", files: [] });
+    this.executions.set(id, { id, instanceId, request: body, status: "PENDING", files: [], createdAt: this.#now() });
     send(res, 200, { workflowExecutionId: id });
+  }
+
+  /** The SQL texts AMC received in creates, in order, byte for byte. */
+  receivedSql(): string[] {
+    return this.requestsTo("create").map((r) => {
+      const body: unknown = JSON.parse(r.body);
+      return isRecord(body) && isRecord(body.workflow) && typeof body.workflow.sqlQuery === "string" ? body.workflow.sqlQuery : "";
+    });
+  }
+
+  /** amc-api.md's listing: created at or after minCreationTime, oldest first, paged by nextToken. */
+  #list(res: http.ServerResponse, rec: RecordedRequest, instanceId: string): void {
+    const min = rec.query.minCreationTime === undefined ? -Infinity : Date.parse(rec.query.minCreationTime);
+    if (Number.isNaN(min)) {
+      send(res, 400, { code: "400", details: "minCreationTime must be an ISO 8601 time." });
+      return;
+    }
+    const mine = [...this.executions.values()]
+      .filter((e) => e.instanceId === instanceId && e.createdAt >= min)
+      .sort((a, b) => a.createdAt - b.createdAt);
+    const size = this.#opts.executionsPageSize ?? 2;
+    const start = Number(rec.query.nextToken ?? "0");
+    const next = start + size < mine.length ? String(start + size) : undefined;
+    const page = mine.slice(start, start + size).map((e) => {
+      const req = isRecord(e.request) ? e.request : {};
+      return {
+        workflowExecutionId: e.id,
+        status: e.status,
+        ...(e.statusReason ? { statusReason: e.statusReason } : {}),
+        createTime: new Date(e.createdAt).toISOString(),
+        workflow: req.workflow,
+        timeWindowStart: req.timeWindowStart,
+        timeWindowEnd: req.timeWindowEnd,
+        timeWindowTimeZone: req.timeWindowTimeZone,
+      };
+    });
+    send(res, 200, { executions: page, ...(next ? { nextToken: next } : {}) });
   }
 
   #findExecution(res: http.ServerResponse, instanceId: string, id: string): FakeExecution | undefined {

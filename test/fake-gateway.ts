@@ -1,5 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { AmcError, toExecutionStatus, type AmcGateway, type ExecutionState, type ResultFile, type SubmitRequest } from "../lib/amc/gateway";
+import {
+  AmcError,
+  toExecutionStatus,
+  type AmcGateway,
+  type ExecutionState,
+  type ListedExecution,
+  type ResultFile,
+  type SubmitRequest,
+} from "../lib/amc/gateway";
 
 /**
  * An in-memory AMC for engine tests: scripted answers, and a record of every call so tests can
@@ -11,6 +19,9 @@ export class FakeGateway implements AmcGateway {
   resultCalls = 0;
   /** Errors the next submit calls throw, in order. */
   submitErrors: AmcError[] = [];
+  /** The next N submits create their execution, then throw a transient error (the answer is lost). */
+  loseSubmitAnswers = 0;
+  listCalls = 0;
   /** Per AMC id, the statuses the next status() calls return; the last one repeats. */
   statusScript = new Map<string, string[]>();
   defaultStatuses = ["RUNNING", "SUCCEEDED"];
@@ -27,13 +38,27 @@ export class FakeGateway implements AmcGateway {
     await new Promise((r) => setImmediate(r));
     const err = this.submitErrors.shift();
     if (err) throw err;
-    this.submits.push(req);
+    // What was sent, without the engine's callback (tests compare requests as plain data).
+    const { isAdopted: _isAdopted, ...sent } = req;
+    this.submits.push(sent);
     const id = `wfe-${randomUUID()}`;
-    this.byAmcId.set(id, req);
+    this.byAmcId.set(id, sent);
     const n = (this.running.get(req.instanceId) ?? 0) + 1;
     this.running.set(req.instanceId, n);
     this.maxRunningSeen.set(req.instanceId, Math.max(n, this.maxRunningSeen.get(req.instanceId) ?? 0));
+    if (this.loseSubmitAnswers > 0) {
+      this.loseSubmitAnswers -= 1;
+      throw new AmcError("transient", "504 Gateway Timeout after AMC accepted the create", { httpStatus: 504 });
+    }
     return { amcExecutionId: id };
+  }
+
+  /** Every execution of the instance, oldest first (the fake keeps no clock; matching is exact anyway). */
+  async listExecutions(instanceId: string): Promise<ListedExecution[]> {
+    this.listCalls += 1;
+    return [...this.byAmcId]
+      .filter(([, req]) => req.instanceId === instanceId)
+      .map(([amcExecutionId, req]) => ({ amcExecutionId, amcStatus: "RUNNING", sql: req.sql, timeWindow: req.timeWindow }));
   }
 
   async status(instanceId: string, amcExecutionId: string): Promise<ExecutionState> {

@@ -17,8 +17,25 @@ export interface AmcTimeWindow {
 export interface SubmitRequest {
   /** The AMC instance id used in URLs (e.g. `amcabc123`), never our UUID. */
   instanceId: string;
+  /** Sent byte for byte: what the product stores and shows as the executed SQL (amc-api.md). */
   sql: string;
   timeWindow: AmcTimeWindow;
+  /**
+   * Whether an AMC execution already belongs to another of our runs. A gateway that reconciles
+   * a create whose answer was lost (see findSubmitted) never adopts such an execution.
+   */
+  isAdopted?: (amcExecutionId: string) => Promise<boolean>;
+}
+
+/** One entry of AMC's executions listing: enough to recognise a create of ours. */
+export interface ListedExecution {
+  amcExecutionId: string;
+  amcStatus: string;
+  /** The SQL AMC received; undefined when the listing did not say. */
+  sql?: string;
+  /** Local times as AMC echoes them; undefined when the listing did not say. */
+  timeWindow?: Partial<AmcTimeWindow>;
+  createdAt?: Date;
 }
 
 export interface ExecutionState {
@@ -50,12 +67,54 @@ export interface AmcGateway {
   /** The result files of a SUCCEEDED execution (usually one). */
   results(instanceId: string, amcExecutionId: string): Promise<ResultFile[]>;
   listInstances(): Promise<DiscoveredInstance[]>;
+  /**
+   * Executions of an instance created at or after `since`, oldest first (all pages). AMC has no
+   * idempotency key: this is how a client learns whether a create whose answer it never got was
+   * accepted after all.
+   */
+  listExecutions(instanceId: string, since: Date): Promise<ListedExecution[]>;
+}
+
+/**
+ * How far before our own record of a first create attempt we ask AMC to list from: AMC stamps
+ * createTime with its clock, not ours. Listing a little more costs nothing; matching is exact.
+ */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** The first 19 characters (`YYYY-MM-DDTHH:MM:SS`), so an echo with `Z` or millis still matches. */
+const localPart = (t: string | undefined) => t?.slice(0, 19);
+
+/** The listed execution is the create `req` describes: same SQL, window and zone. */
+export function isSameSubmit(listed: ListedExecution, req: SubmitRequest): boolean {
+  const w = listed.timeWindow;
+  return (
+    listed.sql !== undefined &&
+    listed.sql.trim() === req.sql.trim() &&
+    localPart(w?.start) === req.timeWindow.start &&
+    localPart(w?.end) === req.timeWindow.end &&
+    w?.timeZone === req.timeWindow.timeZone
+  );
+}
+
+/**
+ * The oldest listed execution that is `req`'s create and belongs to no other run of ours, or
+ * undefined: then AMC never accepted the create, and sending it again makes no second execution.
+ */
+export async function findSubmitted(listed: ListedExecution[], req: SubmitRequest): Promise<ListedExecution | undefined> {
+  for (const e of listed) {
+    if (!isSameSubmit(e, req)) continue;
+    if (req.isAdopted && (await req.isAdopted(e.amcExecutionId))) continue;
+    return e;
+  }
+  return undefined;
 }
 
 /**
  * Typed causes the UI can explain and the engine can act on:
- * - reauthorize: the refresh token is bad/revoked (invalid_grant): an admin must reconnect.
- * - auth: a 401 that survived one token refresh.
+ * - reauthorize: Login with Amazon refused the refresh token (invalid_grant): an admin must
+ *   reconnect. The only cause that says the connection is broken.
+ * - auth: a 401 that survived one token refresh. Not a broken connection (LWA still issues
+ *   tokens): retried later with a fresh token, like a transient error.
  * - permission: 403 for this instance/advertiser.
  * - invalid_query: AMC rejected the SQL (syntax, unknown column, aggregation threshold…).
  * - rate_limited: 429; retryAfterMs when AMC said (never fails a run; it is re-queued).
@@ -90,7 +149,7 @@ export class AmcError extends Error {
   }
   /** Worth trying again later without anyone changing anything. */
   get retryable(): boolean {
-    return this.cause === "rate_limited" || this.cause === "transient";
+    return this.cause === "rate_limited" || this.cause === "transient" || this.cause === "auth";
   }
 }
 

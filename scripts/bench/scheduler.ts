@@ -27,6 +27,7 @@ const stubAmc: AmcGateway = {
   cancel: async () => {},
   results: async () => [],
   listInstances: async () => [],
+  listExecutions: async () => [],
 };
 
 async function seed(sql: postgres.Sql) {

@@ -76,14 +76,14 @@ async function succeeded(gw: ReturnType<typeof setup>["gw"], files: string[]): P
 }
 
 describe("submit", () => {
-  it("sends exactly the documented body: one-line SQL, EXPLICIT window from the typed argument, CSV", async () => {
+  it("sends exactly the documented body: the SQL byte for byte, EXPLICIT window from the typed argument, CSV", async () => {
     const { gw } = setup();
     const sql = [
       "SELECT\tcampaign, -- the campaign",
       "  SUM(impressions) AS impressions",
       "FROM sponsored_ads_traffic",
       "WHERE campaign <> 'a  b'\r",
-      "GROUP BY campaign;  ",
+      "GROUP BY campaign  ",
       "",
     ].join("\n");
     const { amcExecutionId } = await gw.submit(request({ sql }));
@@ -93,10 +93,9 @@ describe("submit", () => {
     expect(sent?.method).toBe("POST");
     expect(sent?.path).toBe("/amc/reporting/amcabc123/workflowExecutions");
     expect(JSON.parse(sent?.body ?? "")).toEqual({
-      workflow: {
-        sqlQuery:
-          "SELECT campaign, SUM(impressions) AS impressions FROM sponsored_ads_traffic WHERE campaign <> 'a  b' GROUP BY campaign",
-      },
+      // Newlines, tabs, CR and comments included: AMC runs what it receives, and the run page
+      // shows the stored SQL as what was sent, so the client must not rewrite it.
+      workflow: { sqlQuery: sql },
       timeWindowType: "EXPLICIT",
       timeWindowStart: "2026-10-01T00:00:00",
       timeWindowEnd: "2026-10-08T00:00:00",
@@ -164,13 +163,66 @@ describe("what the client must survive", () => {
     expect(refused?.headers.authorization).not.toBe(retried?.headers.authorization);
   });
 
-  it("a 401 that survives the refresh is an auth error after exactly one retry", async () => {
+  it("a 401 that survives the refresh is a retryable auth error after exactly one retry, and the next call gets a fresh token", async () => {
     const { gw } = setup();
-    fake.failNext("status", { status: 401, times: 5 });
+    fake.failNext("status", { status: 401, times: 2 });
     const e = await amcRejection(gw.status("amcabc123", "wfe-x"));
     expect(e.cause).toBe("auth");
+    // LWA still issues tokens: not a broken connection, try again later.
+    expect(e.retryable).toBe(true);
     expect(fake.requestsTo("status")).toHaveLength(2);
     expect(fake.tokenRefreshes).toBe(2);
+
+    const { amcExecutionId } = await gw.submit(request());
+    expect(amcExecutionId).toMatch(/^wfe-/);
+    expect(fake.tokenRefreshes).toBe(3);
+    expect(gw.tokens.needsReauthorization).toBe(false);
+  });
+
+  it("a create whose answer is lost after AMC accepted it (504) is found in the listing, not sent twice", async () => {
+    const { gw, sleeps } = setup();
+    fake.failNext("create", { afterAccept: true, status: 504 });
+    const { amcExecutionId } = await gw.submit(request());
+    expect(fake.executions.size).toBe(1);
+    expect(fake.executions.has(amcExecutionId)).toBe(true);
+    expect(fake.requestsTo("create")).toHaveLength(1);
+    expect(sleeps).toEqual([7_500]);
+    const [list] = fake.requestsTo("list");
+    // From the first attempt less the clock-skew margin, in AMC's format.
+    expect(list?.query.minCreationTime).toBe("2026-10-01T11:55:00Z");
+  });
+
+  it("a connection reset after acceptance is recovered the same way, across listing pages", async () => {
+    const { gw } = setup();
+    // Older executions of other queries fill the first listing pages (2 per page).
+    for (let i = 0; i < 3; i++) await gw.submit(request({ sql: `SELECT ${i} AS n FROM t` }));
+    fake.failNext("create", { afterAccept: true, reset: true });
+    const { amcExecutionId } = await gw.submit(request());
+    expect(fake.executions.size).toBe(4);
+    expect(JSON.stringify(fake.execution(amcExecutionId).request)).toContain("sponsored_ads_traffic");
+    expect(fake.requestsTo("list").length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("does not adopt an execution the caller says belongs to another run", async () => {
+    const { gw } = setup();
+    const first = await gw.submit(request());
+    fake.failNext("create", { status: 503 });
+    const second = await gw.submit(request({ isAdopted: async (id) => id === first.amcExecutionId }));
+    expect(second.amcExecutionId).not.toBe(first.amcExecutionId);
+    expect(fake.executions.size).toBe(2);
+  });
+
+  it("lists executions since a time, following nextToken, with SQL, window and zone", async () => {
+    const { gw } = setup();
+    for (let i = 0; i < 5; i++) await gw.submit(request({ sql: `SELECT ${i} AS n\nFROM t -- ${i}` }));
+    const listed = await gw.listExecutions("amcabc123", new Date("2026-01-01T00:00:00Z"));
+    expect(listed.map((e) => e.sql)).toEqual([0, 1, 2, 3, 4].map((i) => `SELECT ${i} AS n\nFROM t -- ${i}`));
+    expect(listed[0]).toMatchObject({
+      amcStatus: "PENDING",
+      timeWindow: { start: "2026-10-01T00:00:00", end: "2026-10-08T00:00:00", timeZone: "America/New_York" },
+    });
+    expect(fake.requestsTo("list")).toHaveLength(3);
+    expect(await gw.listExecutions("amcabc123", new Date(Date.now() + 3_600_000))).toEqual([]);
   });
 
   it("revoked refresh token: reauthorize, the hook fires once, no retry storm, no secrets", async () => {

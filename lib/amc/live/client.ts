@@ -1,10 +1,13 @@
 import { z } from "zod";
 import {
   AmcError,
+  CLOCK_SKEW_MS,
+  findSubmitted,
   toExecutionStatus,
   type AmcGateway,
   type DiscoveredInstance,
   type ExecutionState,
+  type ListedExecution,
   type ResultFile,
   type SubmitRequest,
 } from "../gateway";
@@ -20,8 +23,7 @@ import {
   type AmcRetryPolicy,
 } from "./http";
 import { TokenProvider, type LwaRetryPolicy } from "./lwa";
-import { defaultRuntime, describeNetworkError, type Runtime } from "./runtime";
-import { toOneLineSql } from "./sql";
+import { backoffDelay, defaultRuntime, describeNetworkError, type Runtime } from "./runtime";
 
 /** One Amazon Ads connection, secrets already decrypted by the caller (and never logged here). */
 export interface AmcConnection {
@@ -84,7 +86,9 @@ const downloadUrlsResponse = z.object({
 const listPage = z.union([
   z.array(z.unknown()).transform((items) => ({ items, nextToken: undefined as string | undefined })),
   anyObject.transform((o) => {
-    const items = [o.instances, o.amcInstances, o.amcAccounts, o.accounts, o.items].find(Array.isArray);
+    const items = [o.instances, o.amcInstances, o.amcAccounts, o.accounts, o.executions, o.workflowExecutions, o.items].find(
+      Array.isArray,
+    );
     return {
       items: (items ?? []) as unknown[],
       nextToken: typeof o.nextToken === "string" && o.nextToken !== "" ? o.nextToken : undefined,
@@ -110,6 +114,21 @@ const accountItem = z.object({
   marketplaceId: z.string().optional(),
   region: z.string().optional(),
 });
+
+const executionItem = z.object({
+  workflowExecutionId: z.string().min(1).optional(),
+  executionId: z.string().min(1).optional(),
+  status: z.string().optional(),
+  createTime: z.string().optional(),
+  workflow: z.object({ sqlQuery: z.string().optional() }).partial().optional(),
+  sqlQuery: z.string().optional(),
+  timeWindowStart: z.string().optional(),
+  timeWindowEnd: z.string().optional(),
+  timeWindowTimeZone: z.string().optional(),
+});
+
+/** AMC's `minCreationTime`: UTC, whole seconds, `Z` (as amc-api.md shows it). */
+const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
 
 const enc = encodeURIComponent;
 
@@ -185,11 +204,11 @@ export function createLiveGateway(connection: AmcConnection, options: LiveGatewa
     return res.downloadUrls.filter((u) => /^https?:\/\//i.test(u));
   }
 
-  async function listAll<T>(path: string, item: z.ZodType<T>, what: string): Promise<T[]> {
+  async function listAll<T>(path: string, item: z.ZodType<T>, what: string, query: Record<string, string> = {}): Promise<T[]> {
     const out: T[] = [];
     let nextToken: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const res = await http.request({ method: "GET", path, query: { nextToken }, schema: listPage });
+      const res = await http.request({ method: "GET", path, query: { ...query, nextToken }, schema: listPage });
       for (const raw of res.items) {
         const parsed = item.safeParse(raw);
         if (parsed.success) out.push(parsed.data);
@@ -202,14 +221,35 @@ export function createLiveGateway(connection: AmcConnection, options: LiveGatewa
     return out;
   }
 
+  async function listExecutions(instanceId: string, since: Date): Promise<ListedExecution[]> {
+    checkInstanceId(instanceId);
+    const items = await listAll(executionPath(instanceId), executionItem, "executions", { minCreationTime: isoSeconds(since) });
+    const out: ListedExecution[] = [];
+    for (const i of items) {
+      const amcExecutionId = i.workflowExecutionId ?? i.executionId;
+      if (!amcExecutionId) continue;
+      const createdAt = i.createTime === undefined ? undefined : new Date(i.createTime);
+      out.push({
+        amcExecutionId,
+        amcStatus: i.status ?? "UNKNOWN",
+        sql: i.workflow?.sqlQuery ?? i.sqlQuery,
+        timeWindow: { start: i.timeWindowStart, end: i.timeWindowEnd, timeZone: i.timeWindowTimeZone },
+        ...(createdAt && !Number.isNaN(createdAt.getTime()) ? { createdAt } : {}),
+      });
+    }
+    return out;
+  }
+
   return {
     tokens,
 
     async submit(req) {
       checkInstanceId(req.instanceId);
       checkWindow(req);
-      const sqlQuery = toOneLineSql(req.sql);
-      if (sqlQuery === "") throw new AmcError("invalid_query", "The query is empty.");
+      // Sent exactly as given, newlines and comments included: AMC runs the text it receives, and
+      // the run page shows the stored SQL as what was sent, so nothing may rewrite it on the way.
+      const sqlQuery = req.sql;
+      if (sqlQuery.trim() === "") throw new AmcError("invalid_query", "The query is empty.");
       // Exactly the fields amc-api.md lists; the window comes only from the typed argument (pitfall 29).
       const body = {
         workflow: { sqlQuery },
@@ -219,15 +259,36 @@ export function createLiveGateway(connection: AmcConnection, options: LiveGatewa
         timeWindowTimeZone: req.timeWindow.timeZone,
         outputFormat: "CSV",
       };
-      const amcExecutionId = await http.request({
-        method: "POST",
-        path: executionPath(req.instanceId),
-        body,
-        schema: submitResponse,
-        instanceId: req.instanceId,
-      });
-      return { amcExecutionId };
+      const firstAttempt = new Date(rt.now());
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const amcExecutionId = await http.request({
+            method: "POST",
+            path: executionPath(req.instanceId),
+            body,
+            schema: submitResponse,
+            instanceId: req.instanceId,
+            retryTransient: false,
+          });
+          return { amcExecutionId };
+        } catch (e) {
+          // A 5xx, timeout or reset may come after AMC accepted the create: never send it again
+          // before AMC's listing shows it did not (no idempotency key, amc-api.md).
+          if (!(e instanceof AmcError) || e.cause !== "transient" || attempt >= policy.transient.maxAttempts) throw e;
+          const delay = backoffDelay(policy.transient, attempt, rt.random);
+          rt.log("warn", "amc.submit.answer_lost", { instanceId: req.instanceId, attempt, delayMs: delay });
+          await rt.sleep(delay);
+          const listed = await listExecutions(req.instanceId, new Date(firstAttempt.getTime() - CLOCK_SKEW_MS));
+          const accepted = await findSubmitted(listed, req);
+          if (accepted) {
+            rt.log("info", "amc.submit.adopted", { instanceId: req.instanceId, amcExecutionId: accepted.amcExecutionId });
+            return { amcExecutionId: accepted.amcExecutionId };
+          }
+        }
+      }
     },
+
+    listExecutions,
 
     async status(instanceId, amcExecutionId): Promise<ExecutionState> {
       checkInstanceId(instanceId);

@@ -177,6 +177,12 @@ export interface AmcRequest<T> {
   /** What the call is about, for messages a user can act on. */
   instanceId?: string;
   executionId?: string;
+  /**
+   * false: a 5xx or network failure is not re-sent here but thrown at once (transient). For a
+   * create, whose failure may come after AMC accepted it: the caller checks AMC's listing before
+   * sending it again. 429 and a 401 refresh are still retried (AMC refused those requests).
+   */
+  retryTransient?: boolean;
 }
 
 export interface AmcHttpOptions {
@@ -216,6 +222,8 @@ export class AmcHttpClient {
     const logFields: LogFields = { method: req.method, path: req.path };
 
     let refreshedAfter401 = false;
+    const policy: AmcRetryPolicy =
+      req.retryTransient === false ? { ...this.#policy, transient: { ...this.#policy.transient, maxAttempts: 1 } } : this.#policy;
     for (;;) {
       const token = await this.#o.tokens.getAccessToken();
       const res = await sendWithRetries(
@@ -226,7 +234,7 @@ export class AmcHttpClient {
             body,
             signal: AbortSignal.timeout(this.#policy.requestTimeoutMs),
           }),
-        { rt: this.#o.runtime, policy: this.#policy, peer: "AMC", logFields },
+        { rt: this.#o.runtime, policy, peer: "AMC", logFields },
       );
 
       if (res.ok) return this.#parseSuccess(res, req);
@@ -238,6 +246,9 @@ export class AmcHttpClient {
         this.#o.runtime.log("info", "amc.http.token_refused", logFields);
         continue;
       }
+      // A 401 after the refresh: the caller retries later (auth is retryable), and then with a
+      // fresh token rather than the one just refused.
+      if (res.status === 401) this.#o.tokens.invalidate(token);
       throw this.#toError(res.status, parseAmcErrorBody(await readText(res)), req);
     }
   }
@@ -287,7 +298,11 @@ export class AmcHttpClient {
         : `AMC resource ${req.path}`;
 
     if (status === 401) {
-      return new AmcError("auth", `AMC refused the access token even after a refresh (HTTP 401)${because}`, extra);
+      return new AmcError(
+        "auth",
+        `AMC refused a freshly refreshed access token (HTTP 401)${because.replace(/\.?$/, ".")} Login with Amazon still issues tokens, so this is retried later.`,
+        extra,
+      );
     }
     if (status === 403) {
       const target = req.instanceId

@@ -134,6 +134,18 @@ break' AS multi, COUNT(DISTINCT user_id) AS users FROM dsp_impressions`,
   });
 });
 
+describe("sandbox gateway: listing executions", () => {
+  it("lists creates since a time with the SQL, window and zone it received", async () => {
+    const since = new Date(clock.getTime());
+    const sql = "SELECT COUNT(DISTINCT user_id) AS u\nFROM dsp_impressions -- listed";
+    const { amcExecutionId: id } = await gateway.submit({ instanceId, sql, timeWindow: MARCH });
+    const listed = await gateway.listExecutions(instanceId, since);
+    expect(listed.find((e) => e.amcExecutionId === id)).toMatchObject({ sql, timeWindow: MARCH, amcStatus: "PENDING" });
+    expect(listed.every((e) => e.createdAt && e.createdAt >= since)).toBe(true);
+    expect(await gateway.listExecutions(instanceId, new Date(clock.getTime() + 60_000))).toEqual([]);
+  });
+});
+
 describe("sandbox gateway: cancel", () => {
   it("cancels a PENDING execution; cancelling again or a finished one changes nothing", async () => {
     const { amcExecutionId: id } = await gateway.submit({ instanceId, sql: "SELECT COUNT(DISTINCT user_id) AS u FROM dsp_impressions", timeWindow: MARCH });

@@ -291,6 +291,33 @@ export function createSandboxGateway(db: Database, options: SandboxGatewayOption
       return options.instances ?? [SANDBOX_INSTANCE];
     },
 
+    async listExecutions(instanceId, since) {
+      checkInstance(instanceId);
+      await ensureSandboxSchema(db);
+      // The sandbox's own table is its record of every create it accepted, like AMC's listing.
+      const rows = await db.execute<{
+        execution_id: string;
+        status: string;
+        sql_text: string;
+        time_window_start: string;
+        time_window_end: string;
+        time_window_time_zone: string;
+        submitted_at: string;
+      }>(sql`
+        SELECT execution_id, status, sql_text, time_window_start, time_window_end, time_window_time_zone,
+               to_json(submitted_at) #>> '{}' AS submitted_at
+        FROM amc_sandbox.executions
+        WHERE instance_id = ${instanceId} AND submitted_at >= ${since.toISOString()}::timestamptz
+        ORDER BY submitted_at, execution_id`);
+      return rows.map((r) => ({
+        amcExecutionId: r.execution_id,
+        amcStatus: r.status,
+        sql: r.sql_text,
+        timeWindow: { start: r.time_window_start, end: r.time_window_end, timeZone: r.time_window_time_zone },
+        createdAt: new Date(r.submitted_at),
+      }));
+    },
+
     async whenIdle() {
       while (running.size > 0) await Promise.allSettled([...running.values()]);
     },
