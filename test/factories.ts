@@ -29,7 +29,15 @@ export async function makeUser(db: Database, overrides: Partial<typeof users.$in
 }
 
 export async function makeInstance(db: Database, overrides: Partial<typeof amcInstances.$inferInsert> = {}) {
-  return insertOne(db, amcInstances, { instanceId: `amc${seq()}`, instanceName: "Instance", instanceType: "SANDBOX", ...overrides });
+  // The default SANDBOX instance is the built-in one (synthetic engine); a STANDARD one never is.
+  const builtin = (overrides.instanceType ?? "SANDBOX") === "SANDBOX";
+  return insertOne(db, amcInstances, {
+    instanceId: `amc${seq()}`,
+    instanceName: "Instance",
+    instanceType: "SANDBOX",
+    isBuiltinSandbox: builtin,
+    ...overrides,
+  });
 }
 
 export async function grant(db: Database, userId: string, instanceId: string) {

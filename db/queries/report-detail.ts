@@ -63,6 +63,7 @@ export async function listRuns(db: Database, reportUuid: string, page: number) {
       errorMessage: reportExecutions.errorMessage,
       amcExecutionId: reportExecutions.amcExecutionId,
       cancelRequestedAt: reportExecutions.cancelRequestedAt,
+      waitingReason: reportExecutions.waitingReason,
       userName: users.name,
     })
     .from(reportExecutions)

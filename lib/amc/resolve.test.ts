@@ -62,7 +62,7 @@ describe("createGatewayResolver", async () => {
   async function standardInstance(accountUuid: string | null): Promise<InstanceRef> {
     await db.delete(amcInstances).where(eq(amcInstances.instanceId, "amcabc123"));
     const row = await makeInstance(db, { instanceId: "amcabc123", instanceType: "STANDARD", accountId: accountUuid });
-    return { id: row.id, instanceId: row.instanceId, instanceType: "STANDARD", accountId: accountUuid };
+    return { id: row.id, instanceId: row.instanceId, instanceType: "STANDARD", accountId: accountUuid, isBuiltinSandbox: false };
   }
 
   function resolver(over: Partial<GatewayResolverOptions> = {}) {
@@ -83,14 +83,28 @@ describe("createGatewayResolver", async () => {
 
   const accountRow = async (id: string) => (await db.select().from(amcAccounts).where(eq(amcAccounts.id, id)))[0];
 
-  it("hands SANDBOX instances to the sandbox factory without touching accounts or Amazon", async () => {
+  it("hands the built-in sandbox instance to the sandbox factory without touching accounts or Amazon", async () => {
     const { resolve, sandboxCalls } = resolver();
-    const row = await makeInstance(db, { instanceType: "SANDBOX" });
-    const ref: InstanceRef = { id: row.id, instanceId: row.instanceId, instanceType: "SANDBOX", accountId: null };
+    const row = await makeInstance(db, { instanceType: "SANDBOX", isBuiltinSandbox: true });
+    const ref: InstanceRef = { id: row.id, instanceId: row.instanceId, instanceType: "SANDBOX", accountId: null, isBuiltinSandbox: true };
     const gw = await resolve(ref);
     expect(gw).toBeInstanceOf(FakeGateway);
     expect(sandboxCalls).toEqual([ref]);
     expect(fake.requests).toHaveLength(0);
+  });
+
+  it("sends a SANDBOX instance discovered in a customer's account to AMC: Amazon's sandboxes are real AMC instances", async () => {
+    const account = await makeAccount();
+    await db.delete(amcInstances).where(eq(amcInstances.instanceId, "amcsandbox1"));
+    // As discovery stores it: type SANDBOX, linked to the account, not the built-in one.
+    const row = await makeInstance(db, { instanceId: "amcsandbox1", instanceType: "SANDBOX", isBuiltinSandbox: false, accountId: account.id });
+    const ref: InstanceRef = { id: row.id, instanceId: row.instanceId, instanceType: "SANDBOX", accountId: account.id, isBuiltinSandbox: false };
+    const { resolve, sandboxCalls } = resolver();
+
+    const gw = await resolve(ref);
+    const { amcExecutionId } = await gw.submit({ ...request, instanceId: "amcsandbox1" });
+    expect(sandboxCalls).toHaveLength(0);
+    expect(fake.execution(amcExecutionId).instanceId).toBe("amcsandbox1");
   });
 
   it("builds a live gateway for STANDARD instances that talks to Amazon with the decrypted credentials", async () => {

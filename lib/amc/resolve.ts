@@ -12,9 +12,11 @@ import { TokenProvider } from "./live/lwa";
 import type { Runtime } from "./live/runtime";
 
 /**
- * Which gateway reaches an instance: SANDBOX → the built-in sandbox (a factory the caller passes,
- * so this module does not depend on how the sandbox is built); STANDARD → Amazon, with the
- * instance's account's decrypted credentials.
+ * Which gateway reaches an instance: the app's built-in demo instance (is_builtin_sandbox) → the
+ * synthetic sandbox (a factory the caller passes, so this module does not depend on how the
+ * sandbox is built); every other instance → Amazon, with its account's decrypted credentials.
+ * Chosen by the flag, never by instance_type: a SANDBOX instance discovered in a customer's
+ * account is a real AMC instance and runs at AMC.
  */
 
 export interface GatewayResolverOptions {
@@ -52,7 +54,7 @@ export function createGatewayResolver(db: Database, options: GatewayResolverOpti
   const now = () => options.now?.() ?? new Date();
 
   return async (instance) => {
-    if (instance.instanceType === "SANDBOX") return options.sandbox(instance);
+    if (instance.isBuiltinSandbox) return options.sandbox(instance);
 
     const [row] = await db
       .select({ marketplaceId: amcInstances.marketplaceId, account: amcAccounts })

@@ -53,6 +53,8 @@ export async function seed(db: Database, now = new Date()): Promise<void> {
         region: "NA",
         marketplaceId: "ATVPDKIKX0DER",
         instanceType: "SANDBOX",
+        // Runs on the app's synthetic engine, not at AMC (lib/amc/resolve.ts).
+        isBuiltinSandbox: true,
       })
       .onConflictDoNothing({ target: amcInstances.instanceId });
     const [instance] = await tx

@@ -10,6 +10,8 @@ export interface InstanceRef {
   instanceId: string;
   instanceType: InstanceType;
   accountId: string | null;
+  /** The app's demo instance, run on the synthetic sandbox; every other instance is at AMC. */
+  isBuiltinSandbox: boolean;
 }
 
 export type GatewayResolver = (instance: InstanceRef) => Promise<AmcGateway>;

@@ -16,7 +16,13 @@ export function explainFailure(e: unknown, instanceId: string): { message: strin
     case "reauthorize":
       return { message: `The Amazon Ads connection needs re-authorization: ${e.message.replace(/\.?$/, ".")} An admin must reconnect it on the Instances page.`, cause: e.cause };
     case "auth":
-      return { message: "AMC did not accept the access token even after a refresh. Reconnect the Amazon Ads account on the Instances page.", cause: e.cause };
+      // Only reached once the retries are spent: Login with Amazon still issues tokens, so the
+      // connection is fine and reconnecting would not help.
+      return {
+        message:
+          "AMC kept refusing freshly issued access tokens (HTTP 401) although the Amazon Ads connection is valid. This is usually temporary at Amazon: run it again later; if it persists, check the account's access to the instance in Amazon Ads.",
+        cause: e.cause,
+      };
     case "not_found":
       return { message: `AMC does not know this execution or instance (${instanceId}): ${e.message}`, cause: e.cause };
     case "rate_limited":

@@ -1,15 +1,17 @@
 import { and, eq, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
-import { reportExecutions } from "../../db/schema";
+import { amcAccounts, reportExecutions } from "../../db/schema";
 import { AmcError, type AmcGateway } from "../amc/gateway";
 import { addMs, logOf, settingsOf, type EngineDeps, type InstanceRef } from "../engine/deps";
 import { explainFailure } from "./explain";
 import { copyResultRows } from "./ingest";
-import { instanceRef } from "./instance-ref";
+import { accountNeedsReauthorization, instanceRef } from "./instance-ref";
 import { pollDelayMs, submitBackoffMs } from "./settings";
 import { ended } from "./transitions";
 
 export interface PollSummary {
   polled: number;
+  /** Runs set waiting: their account needs re-authorization (not polled until it is back). */
+  waiting: number;
   stillRunning: number;
   completed: number;
   failed: number;
@@ -27,8 +29,25 @@ type Execution = typeof reportExecutions.$inferSelect;
 export async function pollRunning(deps: EngineDeps): Promise<PollSummary> {
   const { db, now } = deps;
   const settings = settingsOf(deps);
-  const summary: PollSummary = { polled: 0, stillRunning: 0, completed: 0, failed: 0, cancelled: 0, ingestRetried: 0 };
+  const summary: PollSummary = { polled: 0, waiting: 0, stillRunning: 0, completed: 0, failed: 0, cancelled: 0, ingestRetried: 0 };
   const lease = addMs(now, settings.pollLeaseMs);
+
+  // Runs whose account needs re-authorization cannot be polled, but AMC goes on running them:
+  // they wait, visibly, instead of failing or timing out, and are polled once access is back.
+  const accountBroken = accountNeedsReauthorization;
+  const nowWaiting = await db
+    .update(reportExecutions)
+    .set({ waitingReason: "reauthorization" })
+    .where(
+      and(
+        eq(reportExecutions.status, "running"),
+        isNotNull(reportExecutions.amcExecutionId),
+        isNull(reportExecutions.waitingReason),
+        accountBroken,
+      ),
+    )
+    .returning({ id: reportExecutions.id });
+  summary.waiting += nowWaiting.length;
 
   const next = db
     .select({ id: reportExecutions.id })
@@ -40,6 +59,7 @@ export async function pollRunning(deps: EngineDeps): Promise<PollSummary> {
         // A submitted run without a poll time is due at once (nothing may stay running unpolled).
         or(isNull(reportExecutions.nextAttemptAt), lte(reportExecutions.nextAttemptAt, now)),
         or(isNull(reportExecutions.leaseExpiresAt), lte(reportExecutions.leaseExpiresAt, now)),
+        sql`NOT ${accountBroken}`,
       ),
     )
     .orderBy(sql`${reportExecutions.nextAttemptAt} ASC NULLS FIRST`)
@@ -66,7 +86,7 @@ async function pollOne(
   instance: InstanceRef,
   row: Execution,
   lease: Date,
-): Promise<"stillRunning" | "completed" | "failed" | "cancelled" | "ingestRetried"> {
+): Promise<"waiting" | "stillRunning" | "completed" | "failed" | "cancelled" | "ingestRetried"> {
   const { db, now } = deps;
   const settings = settingsOf(deps);
   const amcId = row.amcExecutionId!;
@@ -87,7 +107,11 @@ async function pollOne(
     if (state.status === "pending" || state.status === "running") {
       await db
         .update(reportExecutions)
-        .set({ ...later(pollDelayMs(settings, row.pollCount + 1, instance.instanceType)), pollCount: row.pollCount + 1 })
+        .set({
+          ...later(pollDelayMs(settings, row.pollCount + 1, instance.isBuiltinSandbox)),
+          pollCount: row.pollCount + 1,
+          waitingReason: null,
+        })
         .where(mine);
       return "stillRunning";
     }
@@ -110,12 +134,30 @@ async function pollOne(
     return await ingest(deps, gateway, instance, row, lease);
   } catch (e) {
     if (e instanceof AmcError && e.retryable) {
-      // AMC busy or flaky while polling: the run itself is fine, look again later.
+      // AMC busy or flaky while polling (or a 401 that survived a refresh): the run itself is
+      // fine, look again later.
       await db
         .update(reportExecutions)
-        .set(later(e.retryAfterMs ?? pollDelayMs(settings, row.pollCount + 1, instance.instanceType)))
+        .set(later(e.retryAfterMs ?? pollDelayMs(settings, row.pollCount + 1, instance.isBuiltinSandbox)))
         .where(mine);
       return "stillRunning";
+    }
+    if (e instanceof AmcError && e.cause === "reauthorize") {
+      // Login with Amazon refused the refresh token: nobody can reach AMC for this account until
+      // an admin reconnects it, but AMC keeps the run (and its result). Wait; the claim above
+      // skips the account's runs until it is active again, then they are due at once.
+      if (instance.accountId) {
+        await db
+          .update(amcAccounts)
+          .set({ status: "needs_reauthorization", lastError: e.message, lastCheckedAt: now })
+          .where(and(eq(amcAccounts.id, instance.accountId), eq(amcAccounts.status, "active")));
+      }
+      await db
+        .update(reportExecutions)
+        .set({ waitingReason: "reauthorization", leaseExpiresAt: null, nextAttemptAt: now })
+        .where(mine);
+      logOf(deps).warn("waiting for re-authorization", { executionId: row.executionId });
+      return "waiting";
     }
     const { message, cause } = explainFailure(e, instance.instanceId);
     logOf(deps).warn("poll failed", { executionId: row.executionId, cause });
@@ -144,7 +186,7 @@ async function ingest(
       const [done] = await tx`
         UPDATE report_executions
            SET status = 'completed', completed_at = ${now}, lease_expires_at = NULL,
-               row_count = ${result.rowCount}, size_bytes = ${result.sizeBytes},
+               row_count = ${result.rowCount}, size_bytes = ${result.sizeBytes}, waiting_reason = NULL,
                output_location = ${`db:execution_result_rows/${row.executionId}`}, error_message = NULL
          WHERE id = ${row.id} AND status = 'running' AND lease_expires_at = ${lease}
          RETURNING id`;

@@ -1,5 +1,3 @@
-import type { InstanceType } from "../../db/schema";
-
 /** Every limit of the execution engine in one place (product.md §3.6). */
 export interface EngineSettings {
   /** AMC runs at most 10 executions at once per instance; more answer 429. */
@@ -32,6 +30,12 @@ export interface EngineSettings {
   maxIngestAttempts: number;
   /** `running` longer than this (24 h) is failed as timed out. */
   runningTimeoutMs: number;
+  /**
+   * How long after submitting a run that waits for its account to be reconnected we still
+   * expect AMC to hand out its result; past it the run fails with a clear message. amc-api.md
+   * gives no figure, so this is a setting (30 days by default).
+   */
+  resultRetentionMs: number;
   /** Rows per COPY batch written while ingesting a result. */
   ingestFlushRows: number;
   /** Completed runs followed up (dashboard created) per transaction. */
@@ -56,13 +60,15 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   pollLeaseMs: 15 * 60_000,
   maxIngestAttempts: 5,
   runningTimeoutMs: 24 * 3600_000,
+  resultRetentionMs: 30 * 24 * 3600_000,
   ingestFlushRows: 5_000,
   followUpBatch: 100,
   followUpRetryMs: 60_000,
 };
 
-export function pollDelayMs(settings: EngineSettings, pollCount: number, instanceType: InstanceType = "STANDARD"): number {
-  if (instanceType === "SANDBOX") return settings.sandboxPollMs;
+/** `builtinSandbox`: the app's synthetic sandbox finishes in seconds (Amazon's SANDBOX instances don't). */
+export function pollDelayMs(settings: EngineSettings, pollCount: number, builtinSandbox = false): number {
+  if (builtinSandbox) return settings.sandboxPollMs;
   return Math.min(settings.maxPollMs, Math.round(settings.firstPollMs * settings.pollGrowth ** pollCount));
 }
 

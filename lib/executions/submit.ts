@@ -1,10 +1,11 @@
 import { and, asc, count, eq, isNull, lte, or, sql } from "drizzle-orm";
 import { amcAccounts, amcInstances, reportExecutions } from "../../db/schema";
-import { AmcError, type AmcTimeWindow } from "../amc/gateway";
+import { AmcError, type AmcTimeWindow, type SubmitRequest } from "../amc/gateway";
 import { toAmcWindow } from "../params/window";
 import { addMs, logOf, settingsOf, type EngineDeps, type InstanceRef } from "../engine/deps";
 import { explainFailure } from "./explain";
 import { instanceRefColumns } from "./instance-ref";
+import { acceptedEarlier, adoptedElsewhere, storeAmcId } from "./reconcile";
 import { pollDelayMs, submitBackoffMs } from "./settings";
 import { ended, requeued } from "./transitions";
 
@@ -102,6 +103,8 @@ export async function submitPending(deps: EngineDeps): Promise<SubmitSummary> {
           status: "running",
           startedAt: now,
           leaseExpiresAt: addMs(now, settings.submitLeaseMs),
+          // From here AMC may receive a create for this run: a later resubmit must look first.
+          submitAttemptedAt: sql`coalesce(${reportExecutions.submitAttemptedAt}, ${now.toISOString()}::timestamptz)`,
         })
         .where(sql`${reportExecutions.id} IN (${next})`)
         .returning();
@@ -146,20 +149,48 @@ async function submitOne(
 
   try {
     const gateway = await deps.gateways(instance);
-    const { amcExecutionId } = await gateway.submit({ instanceId: instance.instanceId, sql: row.renderedSql, timeWindow: window });
-    const saved = await db
-      .update(reportExecutions)
-      .set({
-        amcExecutionId,
-        submittedAt: now,
-        leaseExpiresAt: null,
-        attempts: 0,
-        pollCount: 0,
-        nextAttemptAt: addMs(now, pollDelayMs(settings, 0, instance.instanceType)),
-      })
-      .where(and(mine, isNull(reportExecutions.cancelRequestedAt)))
-      .returning({ id: reportExecutions.id });
-    if (saved.length === 0) {
+    const req: SubmitRequest = {
+      instanceId: instance.instanceId,
+      sql: row.renderedSql,
+      timeWindow: window,
+      isAdopted: adoptedElsewhere(db, instance.id, row.id),
+    };
+    // An earlier attempt (requeued after a lost answer, or recovered by the reaper after a
+    // crash) may have been accepted: adopt it instead of making AMC run the query twice. The
+    // claim stamped submit_attempted_at with this pass's `now` when it was unset, and every
+    // requeue waits a positive backoff, so an earlier stamp means an earlier attempt.
+    const earlier =
+      row.submitAttemptedAt && row.submitAttemptedAt.getTime() < now.getTime()
+        ? await acceptedEarlier(gateway, instance, req, row.submitAttemptedAt)
+        : null;
+    const amcExecutionId = earlier ?? (await gateway.submit(req)).amcExecutionId;
+    const values = {
+      submittedAt: now,
+      leaseExpiresAt: null,
+      attempts: 0,
+      pollCount: 0,
+      nextAttemptAt: addMs(now, pollDelayMs(settings, 0, instance.isBuiltinSandbox)),
+    };
+    const notCancelled = and(mine, isNull(reportExecutions.cancelRequestedAt));
+    let stored: boolean;
+    if (earlier) {
+      const outcome = await storeAmcId(db, notCancelled, instance.id, row.id, earlier, values);
+      if (outcome === "taken") {
+        // Another run with the same SQL and window adopted it a moment ago: look again next pass.
+        await db.update(reportExecutions).set(requeued(addMs(now, 1_000))).where(mine);
+        return "requeued";
+      }
+      stored = outcome === "saved";
+      log.info("adopted", { executionId: row.executionId, amcExecutionId, instance: instance.instanceId });
+    } else {
+      const saved = await db
+        .update(reportExecutions)
+        .set({ ...values, amcExecutionId })
+        .where(notCancelled)
+        .returning({ id: reportExecutions.id });
+      stored = saved.length > 0;
+    }
+    if (!stored) {
       // Cancelled (or reaped) while AMC was answering: AMC must not keep running it.
       await gateway.cancel(instance.instanceId, amcExecutionId).catch(() => {});
       await db
@@ -179,7 +210,10 @@ async function submitOne(
         .where(mine);
       return "requeued";
     }
-    if (e instanceof AmcError && e.cause === "transient" && row.attempts + 1 < settings.maxSubmitAttempts) {
+    // A 401 that survived a refresh is no broken connection (LWA still issues tokens): like a
+    // transient error, retried after a backoff, with a fresh token (the client dropped the
+    // refused one).
+    if (e instanceof AmcError && (e.cause === "transient" || e.cause === "auth") && row.attempts + 1 < settings.maxSubmitAttempts) {
       await db
         .update(reportExecutions)
         .set({

@@ -15,6 +15,8 @@ export function ended(status: "completed" | "failed" | "cancelled", now: Date, f
     status,
     completedAt: now,
     leaseExpiresAt: null,
+    // A finished run waits for nothing.
+    waitingReason: null,
     ...(failure ? { errorMessage: failure.message, errorDetails: failure.details } : {}),
   };
 }

@@ -132,7 +132,14 @@ export default async function ReportPage({
                         {r.executionId}
                       </Link>
                     </td>
-                    <td className="px-3 py-2"><StatusBadge status={r.status} /></td>
+                    <td className="px-3 py-2">
+                      <StatusBadge status={r.status} />
+                      {r.waitingReason === "reauthorization" && r.status === "running" && (
+                        <span data-testid="run-waiting" className="mt-1 block text-xs text-amber-800">
+                          Waiting for re-authorization
+                        </span>
+                      )}
+                    </td>
                     <td className="px-3 py-2 text-slate-700">
                       {r.triggeredBy}
                       {r.userName && <span className="block text-xs text-slate-500">by {r.userName}</span>}

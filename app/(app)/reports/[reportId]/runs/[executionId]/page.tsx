@@ -68,6 +68,14 @@ export default async function RunPage({
         </h1>
       </div>
 
+      {run.waitingReason === "reauthorization" && run.status === "running" && (
+        <div role="status" data-testid="run-waiting" className="rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+          Waiting for re-authorization: AMC has this run (it may already have finished), but the Amazon Ads account
+          needs to be reconnected before the result can be fetched. An admin can reconnect it on the{" "}
+          <Link href="/instances" className="underline">Instances page</Link>; the result is then downloaded automatically.
+        </div>
+      )}
+
       {run.errorMessage && (
         <div role="alert" data-testid="run-error-message" className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
           {run.errorMessage}
