@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import type { SessionUser } from "../../db/queries/access";
+import type { ApiTokenScope } from "../../db/schema";
+import { authenticateToken } from "../api/tokens";
 import { AppError, fieldErrorsFrom, type ErrorCode } from "../errors";
 import { errorEnvelope } from "./api-error";
 import { logError } from "./log";
@@ -10,7 +12,7 @@ import { logError } from "./log";
  * The one wrapper for route handlers, the twin of lib/actions/action.ts. Every way into the app
  * over HTTP goes through it, in this order:
  *
- *   request id → caller (401) → Origin of a cookie mutation (403) → path params, query, body
+ *   request id → caller (401; a token's scope 403) → Origin of a cookie mutation (403) → path params, query, body
  *   (NUL bytes 400, size 413, content type 415, zod 400) → handler → data as JSON, or the
  *   handler's own Response (files, streams, redirects)
  *
@@ -26,8 +28,8 @@ import { logError } from "./log";
 /** Server actions' limit too (next.config's serverActions.bodySizeLimit default). */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-export type CallerKind = "session" | "none";
-type CallerOf<A extends CallerKind> = A extends "session" ? SessionUser : null;
+export type CallerKind = "session" | "token" | "none";
+type CallerOf<A extends CallerKind> = A extends "session" | "token" ? SessionUser : null;
 
 export interface RouteDeps {
   /** Who is asking, from the request's cookie (or, later, its API token); null = nobody. */
@@ -44,12 +46,20 @@ export interface RouteConfig<
   Q extends z.ZodType | undefined,
   B extends z.ZodType | undefined,
 > {
-  /** "session" (default): a signed-in user is required; "none": the handler authenticates itself. */
+  /**
+   * "session" (default): a signed-in user is required; "token": an API token
+   * (`Authorization: Bearer amc_…`, API v1) acting as its user; "none": the handler
+   * authenticates itself.
+   */
   auth?: A;
+  /** For "token": the scope required; default `read` for GET/HEAD, `write` for anything else. */
+  scope?: ApiTokenScope;
   params?: P;
   query?: Q;
   body?: B;
   maxBodyBytes?: number;
+  /** A request without a body (no Content-Type, nothing sent) hands `undefined` to the body schema. */
+  bodyOptional?: boolean;
   /** What the 401 says, e.g. "Sign in to download results." */
   unauthenticated?: string;
   /** For routes a browser navigates to (OAuth): answer a missing session with this instead of 401. */
@@ -87,7 +97,7 @@ export function createRouteWrapper(deps: RouteDeps) {
       const requestId = randomUUID();
       try {
         const auth: CallerKind = config.auth ?? "session";
-        const user = auth === "session" ? await deps.caller(req) : null;
+        const user = auth === "session" ? await deps.caller(req) : auth === "token" ? await tokenCaller(req, config.scope, deps) : null;
         if (auth === "session" && !user) {
           if (config.onUnauthenticated) return withRequestId(config.onUnauthenticated(req), requestId);
           throw new AppError("UNAUTHENTICATED", config.unauthenticated ?? "Sign in first: your session has ended.");
@@ -100,7 +110,10 @@ export function createRouteWrapper(deps: RouteDeps) {
         const rawQuery = queryObject(new URL(req.url).searchParams);
         const params = parsePart("params", config.params, rawParams);
         const query = parsePart("query", config.query, rawQuery);
-        const body = config.body ? parsePart("body", config.body, await readJsonBody(req, config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)) : undefined;
+        const noBody = config.bodyOptional && req.body === null && !req.headers.get("content-type");
+        const body = config.body
+          ? parsePart("body", config.body, noBody ? undefined : await readJsonBody(req, config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES))
+          : undefined;
 
         const out = await handler({
           req,
@@ -123,6 +136,23 @@ export function createRouteWrapper(deps: RouteDeps) {
       }
     };
   };
+}
+
+const UNAUTHENTICATED_TOKEN = "Send a valid API token: Authorization: Bearer amc_… (create one in Settings → API tokens).";
+
+/**
+ * The user behind the request's API token, with the scope checked: a missing, unknown, revoked
+ * or expired token is one 401 (checked against the database on every request, so revocation
+ * takes effect at once); a read token on a change is 403.
+ */
+async function tokenCaller(req: Request, scope: ApiTokenScope | undefined, deps: RouteDeps): Promise<SessionUser> {
+  const caller = await authenticateToken(deps.db(), req.headers.get("authorization"), deps.now());
+  if (!caller) throw new AppError("UNAUTHENTICATED", UNAUTHENTICATED_TOKEN);
+  const needed = scope ?? (req.method === "GET" || req.method === "HEAD" ? "read" : "write");
+  if (needed === "write" && caller.scope !== "write") {
+    throw new AppError("FORBIDDEN", "This token is read-only; create a token with the write scope to make changes.");
+  }
+  return caller.user;
 }
 
 /** The answer for any failure: AppError as itself, anything else a logged 500. */
