@@ -5,7 +5,10 @@ import { amcInstances, queryTemplates, reportDefinitions, reportExecutions, repo
 import { type SessionUser } from "../../db/queries/access";
 import { reportForUserOrThrow, type Report } from "../auth/guards";
 import { AppError, notFound, parseInput } from "../errors";
+import { startBackfill } from "../backfill/backfills";
+import { segmentTypeSchema } from "../backfill/plan";
 import { createExecution } from "../executions/create";
+import type { TriggeredBy } from "../../db/schema";
 import { newReportId, reportIdSchema } from "../ids";
 import { loadTemplate } from "../templates/load";
 import { cronWarnings, describeSchedule, nextRunAfter } from "../scheduler/cron";
@@ -31,6 +34,8 @@ export const createReportSchema = validateParametersSchema.extend({
     z.strictObject({ kind: z.literal("once"), idempotencyKey: z.string().min(8).max(100).optional() }),
     /** Save with a schedule: the report and its schedule. The schedule's zone is the report's. */
     z.strictObject({ kind: z.literal("schedule"), schedule: z.record(z.string(), z.unknown()) }),
+    /** Save and backfill: the report and its backfill (API v1's `run: backfill`). */
+    z.strictObject({ kind: z.literal("backfill"), lookbackDays: z.number().int(), segmentType: segmentTypeSchema }),
   ]),
 });
 export type CreateReportInput = z.input<typeof createReportSchema>;
@@ -40,6 +45,7 @@ export interface CreatedReport {
   reportId: string;
   executionId: string | null;
   scheduleId: string | null;
+  collectionId?: string | null;
 }
 
 /** A schedule spec from the wizard, with the report's zone (one zone for the window and the cron). */
@@ -47,7 +53,13 @@ function withZone(schedule: Record<string, unknown>, timezone: string) {
   return { ...schedule, timezone };
 }
 
-export async function createReport(db: Database, user: SessionUser, input: CreateReportRequest, now: Date): Promise<CreatedReport> {
+export async function createReport(
+  db: Database,
+  user: SessionUser,
+  input: CreateReportRequest,
+  now: Date,
+  opts: { triggeredBy?: Extract<TriggeredBy, "manual" | "api"> } = {},
+): Promise<CreatedReport> {
   const { name, description, run, ...builder } = input;
   const { context, result, window, timezone } = await checkBuilderInput(db, user, builder, now);
   if (!result.valid || !result.values) throw invalidInput(result);
@@ -72,12 +84,16 @@ export async function createReport(db: Database, user: SessionUser, input: Creat
     if (run.kind === "once") {
       const { execution } = await createExecution(tx, {
         reportUuid: report!.id,
-        triggeredBy: "manual",
+        triggeredBy: opts.triggeredBy ?? "manual",
         now,
         userId: user.id,
         idempotencyKey: run.idempotencyKey,
       });
       return { reportId: report!.reportId, executionId: execution.executionId, scheduleId: null };
+    }
+    if (run.kind === "backfill") {
+      const started = await startBackfill(tx, user, { reportId: report!.reportId, lookbackDays: run.lookbackDays, segmentType: run.segmentType }, now);
+      return { reportId: report!.reportId, executionId: null, scheduleId: null, collectionId: started.collectionId };
     }
     // The wizard's schedule is a record until it has the report's zone: parsed here, once.
     const request = parseInput(createScheduleSchema, { reportId: report!.reportId, schedule: withZone(run.schedule, timezone) });
