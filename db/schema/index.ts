@@ -11,3 +11,4 @@ export * from "./audit";
 export * from "./api";
 export * from "./limits";
 export * from "./notifications";
+export * from "./auth";

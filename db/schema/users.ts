@@ -47,16 +47,3 @@ export const userInstanceAccess = pgTable(
     index("idx_user_instance_access_instance").on(t.instanceId),
   ],
 );
-
-/** Failed sign-in attempts, kept in PostgreSQL so every app server slows the same attacker down. */
-export const authAttempts = pgTable(
-  "auth_attempts",
-  {
-    id: uuidPk(),
-    email: text("email").notNull(),
-    ip: text("ip"),
-    succeeded: text("succeeded").$type<"yes" | "no">().notNull(),
-    createdAt: tsDefaultNow("created_at").notNull(),
-  },
-  (t) => [index("idx_auth_attempts_email_created").on(t.email, t.createdAt)],
-);
