@@ -1,10 +1,12 @@
-import { and, eq, gte, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import { queryTemplates, reportDataCollections, reportExecutions, type CollectionStatus } from "../../db/schema";
 import type { SessionUser } from "../../db/queries/access";
 import { backfillForUserOrThrow, reportForUserOrThrow, type Report } from "../auth/guards";
 import { AppError } from "../errors";
+import { consume, rateLimited } from "../limits/consume";
+import { LIMITS, MAX_RUNNING_BACKFILLS_PER_USER } from "../limits/limits";
 import { cancelExecution } from "../executions/cancel";
 import { createExecution } from "../executions/create";
 import type { EngineDeps } from "../engine/deps";
@@ -12,8 +14,6 @@ import { newCollectionId } from "../ids";
 import { addDays, localDate } from "../params/zoned";
 import { MAX_LOOKBACK_DAYS, planSegments, PlanError, segmentTypeSchema, type Plan, type Segment } from "./plan";
 
-/** At most this many backfill starts per instance in any 24 hours (product.md §3.5). */
-export const MAX_BACKFILL_STARTS_PER_INSTANCE_PER_DAY = 5;
 /** Collection statuses that count as "a backfill is running on this report". */
 export const ACTIVE_COLLECTION_STATUSES = ["pending", "running", "paused"] as const satisfies readonly CollectionStatus[];
 
@@ -104,8 +104,9 @@ export async function previewBackfill(db: Database, user: SessionUser, input: Ba
 
 /**
  * Starts a backfill: the collection and one pending execution per segment, in one transaction.
- * Refused while another backfill of the report is active (409) and past 5 starts per instance
- * per day (429). Segments are created newest first with increasing created_at, so the engine
+ * Refused while another backfill of the report is active (409), while the user already has
+ * MAX_RUNNING_BACKFILLS_PER_USER running, and past 5 starts per instance per UTC day (429,
+ * lib/limits). Segments are created newest first with increasing created_at, so the engine
  * (oldest created first, after manual and scheduled runs) brings recent data first.
  */
 export async function startBackfill(
@@ -116,8 +117,6 @@ export async function startBackfill(
 ): Promise<{ collectionId: string; totalSegments: number; status: CollectionStatus; plan: PlanView }> {
   return db.transaction(async (tx) => {
     const report = await reportFor(tx, user, input.reportId, true);
-    // Serializes starts per instance so the daily limit holds under concurrent requests.
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`backfill-start:${report.instanceId}`}))`);
     const [active] = await tx
       .select({ collectionId: reportDataCollections.collectionId })
       .from(reportDataCollections)
@@ -129,21 +128,9 @@ export async function startBackfill(
         `A backfill of this report is already running (${active.collectionId}). Wait for it to finish or cancel it first.`,
       );
     }
-    const [started] = await tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(reportDataCollections)
-      .where(
-        and(
-          eq(reportDataCollections.instanceId, report.instanceId),
-          gte(reportDataCollections.createdAt, new Date(now.getTime() - 24 * 3600_000)),
-        ),
-      );
-    if ((started?.n ?? 0) >= MAX_BACKFILL_STARTS_PER_INSTANCE_PER_DAY) {
-      throw new AppError(
-        "RATE_LIMITED",
-        `At most ${MAX_BACKFILL_STARTS_PER_INSTANCE_PER_DAY} backfills can start per AMC instance in 24 hours. Try again later.`,
-      );
-    }
+    await assertRunningBelowLimit(tx, user, now);
+    // Last, in the transaction: a start refused above (or failing below) gives its unit back.
+    await consume(tx, LIMITS.backfillStart, report.instanceId, now);
     const p = plan(report, input, now);
     const [collection] = await tx
       .insert(reportDataCollections)
@@ -164,6 +151,26 @@ export async function startBackfill(
     await createSegments(tx, report.id, collection!.id, user.id, p.segments, now);
     return { collectionId: collection!.collectionId, totalSegments: p.segments.length, status: "running" as const, plan: planView(p) };
   });
+}
+
+/**
+ * "2 backfills running at once per user": a count of the user's active collections, not a
+ * window, so it is checked under a per-user transaction lock (two concurrent starts would each
+ * see one running and both pass). No window to wait for: Retry-After says when to look again.
+ */
+async function assertRunningBelowLimit(tx: Database, user: SessionUser, now: Date): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`backfill-running:${user.id}`}))`);
+  const [running] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(reportDataCollections)
+    .where(and(eq(reportDataCollections.userId, user.id), inArray(reportDataCollections.status, [...ACTIVE_COLLECTION_STATUSES])));
+  if ((running?.n ?? 0) >= MAX_RUNNING_BACKFILLS_PER_USER) {
+    throw rateLimited(
+      `You already have ${MAX_RUNNING_BACKFILLS_PER_USER} backfills running; wait for one to finish or cancel one`,
+      { limit: MAX_RUNNING_BACKFILLS_PER_USER, remaining: 0, resetAt: new Date(now.getTime() + 60_000) },
+      now,
+    );
+  }
 }
 
 /** One pending backfill execution per segment; `segments` newest first. */

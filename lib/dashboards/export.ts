@@ -6,6 +6,8 @@ import { executionResults } from "../../db/schema";
 import type { SessionUser } from "../../db/queries/access";
 import { dashboardForUserOrThrow, executionForUserOrThrow } from "../auth/guards";
 import { AppError } from "../errors";
+import { consume } from "../limits/consume";
+import { LIMITS } from "../limits/limits";
 import { windowDays } from "../params/zoned";
 import { csvStream } from "../results/csv-writer";
 import { combinedWindows, type CombinedWindow, type DateRange } from "./series";
@@ -93,6 +95,7 @@ export async function exportDashboard(
   const range: DateRange = { ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) };
   const windows = await combinedWindows(db, view.reportUuid, range, now);
   if (windows.length === 0) throw noData("No completed runs in this range: there is no data to export yet.");
+  await consume(db, [LIMITS.exportHour, LIMITS.exportDay], user.id, now);
   const columns = windows.reduce((a, b) => ((b.completedAt?.getTime() ?? 0) >= (a.completedAt?.getTime() ?? 0) ? b : a)).columns;
   const header = ["window_start", "window_end", "provisional", ...columns];
   const reportId = view.reportId ?? "dashboard";
@@ -110,10 +113,13 @@ export async function exportExecution(
   user: SessionUser,
   executionId: string,
   format: ExportFormat,
+  now: Date,
 ): Promise<ExportFile> {
   const { execution, reportId } = await executionForUserOrThrow(db, user, executionId);
   const [result] = await db.select({ columns: executionResults.columns }).from(executionResults).where(eq(executionResults.executionId, execution.id));
   if (!result) throw new AppError("NOT_FOUND", "This execution has no stored result.");
+  // After the checks: a request for nothing costs nothing.
+  await consume(db, [LIMITS.exportHour, LIMITS.exportDay], user.id, now);
   return {
     name: fileName(reportId, execution.timeWindowStart, execution.timeWindowEnd, execution.timeWindowTimezone, execution.executionId),
     format,

@@ -24,14 +24,26 @@ export interface ErrorBody {
   fieldErrors?: FieldErrors;
 }
 
+/** A rate limit's state, for the X-RateLimit-* and Retry-After headers (lib/limits). */
+export interface RateLimitInfo {
+  limit: number;
+  remaining: number;
+  resetAt: Date;
+  /** Set when refused: how long to wait, in whole seconds. */
+  retryAfterSeconds?: number;
+}
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly fieldErrors?: FieldErrors;
-  constructor(code: ErrorCode, message: string, fieldErrors?: FieldErrors) {
+  /** On RATE_LIMITED: the limit that refused, so a route can answer with its headers. */
+  readonly rateLimit?: RateLimitInfo;
+  constructor(code: ErrorCode, message: string, fieldErrors?: FieldErrors, options?: { rateLimit?: RateLimitInfo }) {
     super(message);
     this.name = "AppError";
     this.code = code;
     this.fieldErrors = fieldErrors;
+    this.rateLimit = options?.rateLimit;
   }
   get status(): number {
     return ERROR_CODES[this.code];

@@ -5,6 +5,8 @@ import { type SessionUser } from "../../db/queries/access";
 import { reportForUserOrThrow } from "../auth/guards";
 import { AppError, notFound, uniqueViolation } from "../errors";
 import { newExecutionId } from "../ids";
+import { consume } from "../limits/consume";
+import { LIMITS } from "../limits/limits";
 import { renderSql } from "../params/render";
 import { resolveWindow, toAmcWindow, windowSpecSchema, type WindowSpec } from "../params/window";
 import { loadTemplate } from "../templates/load";
@@ -118,6 +120,8 @@ export async function runReportNow(
   now: Date,
 ): Promise<{ execution: Execution; created: boolean }> {
   const report = await reportForUserOrThrow(db, user, input.reportId);
+  // A replayed key (double click, retried request) is the same run, not another one to count.
+  if (!(await byKey(db, report.id, input.idempotencyKey))) await consume(db, LIMITS.runNow, user.id, now);
   return createExecution(db, {
     reportUuid: report.id,
     triggeredBy: input.triggeredBy ?? "manual",

@@ -5,6 +5,7 @@ import type { SessionUser } from "../../db/queries/access";
 import type { ApiTokenScope } from "../../db/schema";
 import { authenticateToken } from "../api/tokens";
 import { AppError, fieldErrorsFrom, type ErrorCode } from "../errors";
+import { rateLimitHeaders, withRateLimitScope } from "../limits/context";
 import { errorEnvelope } from "./api-error";
 import { logError } from "./log";
 
@@ -115,7 +116,8 @@ export function createRouteWrapper(deps: RouteDeps) {
           ? parsePart("body", config.body, noBody ? undefined : await readJsonBody(req, config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES))
           : undefined;
 
-        const out = await handler({
+        // In a rate-limit scope: a limit the domain consumed comes back as X-RateLimit-* headers.
+        const { value: out, rateLimit } = await withRateLimitScope(() => handler({
           req,
           user: user as CallerOf<A>,
           params: params as Out<P>,
@@ -128,9 +130,9 @@ export function createRouteWrapper(deps: RouteDeps) {
           },
           now: deps.now(),
           requestId,
-        });
+        }));
         const res = out instanceof Response ? out : Response.json(out ?? null, { headers: { "Cache-Control": "private, no-store" } });
-        return withRequestId(res, requestId);
+        return withRequestId(rateLimit ? withHeaders(res, rateLimitHeaders(rateLimit)) : res, requestId);
       } catch (e) {
         return errorResponse(e, requestId, req);
       }
@@ -160,7 +162,11 @@ export function errorResponse(e: unknown, requestId: string, req: Request): Resp
   // Next's redirect()/notFound() are control flow, not failures.
   if (e && typeof e === "object" && "digest" in e && typeof e.digest === "string" && e.digest.startsWith("NEXT_")) throw e;
   if (e instanceof AppError) {
-    return errorEnvelope(e.code, e.message, { details: e.fieldErrors ? { fieldErrors: e.fieldErrors } : undefined, requestId });
+    return errorEnvelope(e.code, e.message, {
+      details: e.fieldErrors ? { fieldErrors: e.fieldErrors } : undefined,
+      requestId,
+      headers: e.rateLimit ? rateLimitHeaders(e.rateLimit) : undefined,
+    });
   }
   logError("route failed", e, { requestId, method: req.method, path: new URL(req.url).pathname });
   return errorEnvelope("INTERNAL", "Something went wrong on our side. Try again; if it keeps happening, tell your admin.", { requestId });
@@ -174,6 +180,17 @@ function withRequestId(res: Response, requestId: string): Response {
     // Response.redirect() and fetched responses have immutable headers: copy.
     const copy = new Response(res.body, res);
     copy.headers.set("X-Request-Id", requestId);
+    return copy;
+  }
+}
+
+function withHeaders(res: Response, headers: Record<string, string>): Response {
+  try {
+    for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
+    return res;
+  } catch {
+    const copy = new Response(res.body, res);
+    for (const [k, v] of Object.entries(headers)) copy.headers.set(k, v);
     return copy;
   }
 }

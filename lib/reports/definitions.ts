@@ -8,6 +8,8 @@ import { AppError, notFound, parseInput } from "../errors";
 import { startBackfill } from "../backfill/backfills";
 import { segmentTypeSchema } from "../backfill/plan";
 import { createExecution } from "../executions/create";
+import { consume } from "../limits/consume";
+import { LIMITS } from "../limits/limits";
 import type { TriggeredBy } from "../../db/schema";
 import { newReportId, reportIdSchema } from "../ids";
 import { loadTemplate } from "../templates/load";
@@ -64,6 +66,8 @@ export async function createReport(
   const { context, result, window, timezone } = await checkBuilderInput(db, user, builder, now);
   if (!result.valid || !result.values) throw invalidInput(result);
   return db.transaction(async (tx) => {
+    // In the transaction: a create that fails after this gives its unit back.
+    await consume(tx, LIMITS.createReport, user.id, now);
     const [report] = await tx
       .insert(reportDefinitions)
       .values({

@@ -11,5 +11,5 @@ export const GET = route(
     unauthenticated: "Sign in to download results.",
     params: z.object({ executionId: executionIdSchema, format: z.enum(EXPORT_FORMATS) }),
   },
-  async ({ db, user, params }) => fileResponse(await exportExecution(db, getSql(), user, params.executionId, params.format)),
+  async ({ db, user, params, now }) => fileResponse(await exportExecution(db, getSql(), user, params.executionId, params.format, now)),
 );
