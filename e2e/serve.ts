@@ -33,4 +33,7 @@ process.env.ENGINE_TICK_MS ??= "1000";
 // One backfill segment fails once so the suite can retry it: the oldest window of a 90-day weekly
 // backfill of rpt_demo000004 (UTC, 14-day lag), a window no other spec runs.
 process.env.SANDBOX_FAIL_ONCE_WINDOW_START ??= planSegments({ lookbackDays: 90, segmentType: "weekly", zone: "UTC", lagDays: 14 }).start;
+// A demo schedule whose three owed hourly runs fail on the sandbox (lib/demo/failing-schedule.ts):
+// the notification spec watches it pause itself, notify, and leave a mail in the outbox.
+process.env.DEMO_FAILING_SCHEDULE ??= "1";
 await boot("start");

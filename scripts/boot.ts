@@ -4,6 +4,7 @@ import { runMigrations } from "../db/migrate";
 import { ensureDatabase, startEmbeddedPostgres } from "../db/embedded";
 import { createDatabase } from "../db/client";
 import { seed } from "../lib/demo/seed";
+import { seedFailingSchedule } from "../lib/demo/failing-schedule";
 import { loadDevSecrets, missingSecrets } from "../lib/config/secrets";
 import { DEMO_ADMIN } from "../lib/config/demo";
 import { prepareSandbox } from "../lib/amc/sandbox/prepare";
@@ -43,6 +44,8 @@ export async function boot(mode: "dev" | "start"): Promise<void> {
       if (embedded || env.SEED_ON_START === "1") {
         await seed(db);
         console.log(`[boot] demo data ready. Sign in as ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}`);
+        // Test-only (e2e/serve.ts): a schedule whose runs fail, for the notification spec.
+        if (env.DEMO_FAILING_SCHEDULE === "1") await seedFailingSchedule(db);
       }
       // Synthetic AMC data for SANDBOX instances: generated once (then monthly), timed.
       const sandbox = await prepareSandbox(db, { size: env.SANDBOX_SIZE, log: (l) => console.log(`[sandbox] ${l}`) });

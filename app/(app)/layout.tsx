@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { requireUser } from "@/lib/auth/session";
 import { signOutAction } from "./actions";
+import { NotificationBell } from "./notification-bell";
 
 // Every page under this layout needs a session; the pages and actions check access again
 // themselves (a layout alone does not guard server actions or soft navigations).
@@ -22,6 +23,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
             )}
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">
+            <NotificationBell userId={user.id} />
             <span className="text-slate-600" data-testid="current-user">
               {user.name} <span className="text-slate-400">({user.role})</span>
             </span>

@@ -1,6 +1,7 @@
 import { getDb, getSql } from "../../db/client";
 import { createGatewayResolver } from "../amc/resolve";
 import { createSandboxGateway } from "../amc/sandbox/gateway";
+import { mailSettingsFromEnv } from "../notifications/mailer";
 import type { EngineDeps, GatewayResolver } from "./deps";
 
 /**
@@ -16,5 +17,5 @@ export function appEngineDeps(now: Date): EngineDeps {
     sandbox: () =>
       createSandboxGateway(db, { now: () => new Date(), failOnceWindowStart: process.env.SANDBOX_FAIL_ONCE_WINDOW_START }),
   });
-  return { db, sql: getSql(), gateways: resolver, now };
+  return { db, sql: getSql(), gateways: resolver, now, mail: mailSettingsFromEnv(process.env) };
 }

@@ -3,6 +3,7 @@ import type { Database } from "../../db/client";
 import type { AmcGateway } from "../amc/gateway";
 import type { InstanceType } from "../../db/schema";
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "../executions/settings";
+import type { MailSettings } from "../notifications/mailer";
 
 /** What the engine needs to know about an instance to reach it. */
 export interface InstanceRef {
@@ -35,6 +36,8 @@ export interface EngineDeps {
   now: Date;
   settings?: Partial<EngineSettings>;
   log?: Logger;
+  /** How notification mails leave (SMTP_URL, MAIL_FROM); absent = no SMTP, mails wait in the outbox. */
+  mail?: MailSettings;
 }
 
 export function settingsOf(deps: EngineDeps): EngineSettings {

@@ -1,5 +1,6 @@
 import { refreshBackfills } from "../backfill/refresh";
 import { followUpCompleted, type FollowUpFn, type FollowUpSummary } from "../executions/follow-up";
+import { deliverNotifications, type NotifySummary } from "../notifications/deliver";
 import { pollRunning, type PollSummary } from "../executions/poll";
 import { reap, type ReapSummary } from "../executions/reap";
 import { submitPending, type SubmitSummary } from "../executions/submit";
@@ -41,6 +42,7 @@ export interface PhaseResults {
   followUp: FollowUpSummary;
   backfillRefresh: { updated: number };
   outcomes: OutcomeSummary;
+  notify: NotifySummary;
 }
 
 export type PhaseName = keyof PhaseResults;
@@ -51,12 +53,14 @@ export type PhaseName = keyof PhaseResults;
  * outcomes stages a failed phase ends its stage for this tick: reap frees the slots submit
  * counts, and a database that failed one phase fails the next.
  */
-export type Stage = "materialize" | "engine" | "outcomes";
+export type Stage = "materialize" | "engine" | "outcomes" | "notify";
 
 export const STAGES: Record<Stage, { needsBudget: boolean; stopsOnFailure: boolean }> = {
   materialize: { needsBudget: false, stopsOnFailure: false },
   engine: { needsBudget: true, stopsOnFailure: true },
   outcomes: { needsBudget: true, stopsOnFailure: true },
+  // Its own stage: mail already owed still goes out on a tick whose outcomes phase failed.
+  notify: { needsBudget: true, stopsOnFailure: true },
 };
 
 export interface Phase<N extends PhaseName = PhaseName> {
@@ -96,4 +100,8 @@ export const PHASES = [
   // Finished scheduled runs → counted into their schedule once; a schedule → paused after N
   // consecutive failures.
   phase({ name: "outcomes", stage: "outcomes", run: (deps, b) => recordOutcomes(deps, { settings: b.settings, deadline: b.deadline }) }),
+  // Moves notifications, not executions: Amazon connections that turned needs_reauthorization →
+  // notified; notifications owing a mail → queued in mail_outbox (or held for a storm's daily
+  // digest); due mails → sent over SMTP, or retried with backoff (none without SMTP_URL).
+  phase({ name: "notify", stage: "notify", run: (deps, b) => deliverNotifications(deps, { deadline: b.deadline }) }),
 ] as const;

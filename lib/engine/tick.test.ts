@@ -72,7 +72,7 @@ describe("done when: a weekly schedule runs once, on time, and completes", () =>
 });
 
 describe("failure handling through ticks (product story 6)", () => {
-  it("five failed runs in a row pause the schedule with AMC's reason; after resume a success resets the count", async () => {
+  it("three failed runs in a row pause the schedule with AMC's reason; after resume a success resets the count", async () => {
     const { member, report, instance } = await scheduledWorld(db, { instanceId: "amcabc123" });
     const s = await createSchedule(
       db,
@@ -81,26 +81,26 @@ describe("failure handling through ticks (product story 6)", () => {
       at("2025-06-02T00:30:00Z"),
     );
     const gw = new FakeGateway();
-    for (let i = 0; i < 5; i++) gw.submitErrors.push(new AmcError("permission", "Forbidden", { httpStatus: 403 }));
+    for (let i = 0; i < 3; i++) gw.submitErrors.push(new AmcError("permission", "Forbidden", { httpStatus: 403 }));
     let last;
-    for (let h = 1; h <= 5; h++) last = await runTick(engineDeps(db, t.sql, gw, at(`2025-06-02T0${h}:00:05Z`)));
+    for (let h = 1; h <= 3; h++) last = await runTick(engineDeps(db, t.sql, gw, at(`2025-06-02T0${h}:00:05Z`)));
     expect(last).toMatchObject({ outcomes: { failed: 1, autoPaused: 1 } });
     const paused = await scheduleOf(s.id);
-    expect(paused).toMatchObject({ isPaused: true, failureCount: 5, runCount: 5, lastRunStatus: "failed" });
-    expect(paused.pauseReason).toMatch(/^AMC returned 403 for amcabc123: .* — paused after 5 consecutive failed runs\./);
+    expect(paused).toMatchObject({ isPaused: true, failureCount: 3, runCount: 3, lastRunStatus: "failed" });
+    expect(paused.pauseReason).toMatch(/^AMC returned 403 for amcabc123: .* — paused after 3 consecutive failed runs\./);
     const [def] = await db.select().from(reportDefinitions).where(eq(reportDefinitions.id, report.id));
     expect(def?.schedulePaused).toBe(true);
     expect(instance.instanceId).toBe("amcabc123");
 
     // Paused: the next hours pass without runs.
     expect((await runTick(engineDeps(db, t.sql, gw, at("2025-06-02T08:00:05Z")))).materialize).toMatchObject({ claimed: 0 });
-    expect(await runsOf(s.id)).toHaveLength(5);
+    expect(await runsOf(s.id)).toHaveLength(3);
 
     // The admin fixed access; the owner resumes at 08:10. Next run 09:00, which succeeds.
     const resumed = await resumeSchedule(db, member, { scheduleId: s.scheduleId }, at("2025-06-02T08:10:00Z"));
     expect(resumed).toMatchObject({ isPaused: false, failureCount: 0, nextRunAt: at("2025-06-02T09:00:00Z") });
     for (const sec of [5, 20, 45]) await runTick(engineDeps(db, t.sql, gw, at("2025-06-02T09:00:00Z", sec)));
-    expect(await scheduleOf(s.id)).toMatchObject({ isPaused: false, failureCount: 0, runCount: 6, lastRunStatus: "completed" });
+    expect(await scheduleOf(s.id)).toMatchObject({ isPaused: false, failureCount: 0, runCount: 4, lastRunStatus: "completed" });
   });
 });
 

@@ -3,6 +3,7 @@ import type { PollSummary } from "../executions/poll";
 import type { ReapSummary } from "../executions/reap";
 import type { SubmitSummary } from "../executions/submit";
 import type { CreateFn, MaterializeSummary } from "../scheduler/materialize";
+import type { NotifySummary } from "../notifications/deliver";
 import type { OutcomeSummary } from "../scheduler/outcomes";
 import type { Overdue } from "../scheduler/overdue";
 import { schedulerSettings, type SchedulerSettings } from "../scheduler/settings";
@@ -42,6 +43,8 @@ export interface TickSummary {
   /** Set when reap, submit and poll all ran. */
   engine: EngineSummary | null;
   outcomes: OutcomeSummary | null;
+  /** Notifications queued and mails sent (null when the phase failed or did not run). */
+  notify: NotifySummary | null;
   errors: { phase: Stage; message: string }[];
 }
 
@@ -99,6 +102,7 @@ export async function runTick(deps: EngineDeps, options: TickOptions = {}): Prom
     overdue: results.overdue ?? null,
     engine: reap && submit && poll ? { reap, submit, poll, followUp: results.followUp ?? null, durationMs: Math.round(passMs) } : null,
     outcomes: results.outcomes ?? null,
+    notify: results.notify ?? null,
     errors,
   };
 }
@@ -117,6 +121,7 @@ export function tickWasBusy(s: TickSummary): boolean {
     !s.ok ||
     (m !== null && m.claimed > 0) ||
     (e !== null && e.submit.claimed + e.poll.polled + e.reap.timedOut + e.reap.resubmitted + e.reap.abandoned + (e.followUp?.followedUp ?? 0) + (e.followUp?.failed ?? 0) > 0) ||
-    (o !== null && o.counted > 0)
+    (o !== null && o.counted > 0) ||
+    (s.notify !== null && s.notify.recorded + s.notify.queued + s.notify.held + s.notify.sent + s.notify.retried + s.notify.gaveUp > 0)
   );
 }

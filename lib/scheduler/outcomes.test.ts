@@ -70,19 +70,19 @@ describe("schedules learn", () => {
     expect(await scheduleOf(schedule.id)).toMatchObject({ runCount: 2, failureCount: 1, lastRunStatus: "cancelled" });
   });
 
-  it("after 5 consecutive failures the schedule pauses itself with the cause, visible in the overview's state", async () => {
+  it("after 3 consecutive failures (the default) the schedule pauses itself with the cause, visible in the overview's state", async () => {
     const { report, schedule, instance } = await scheduleWithReport();
     const reason = `AMC returned 403 for ${instance.instanceId}: this connection has no access to the instance. An admin must grant it in Amazon Ads.`;
-    for (let h = 0; h < 4; h++) await finished(report.id, schedule.id, h, "failed", reason);
-    await recordOutcomes(deps(hour(4)));
-    expect(await scheduleOf(schedule.id)).toMatchObject({ failureCount: 4, isPaused: false });
+    for (let h = 0; h < 2; h++) await finished(report.id, schedule.id, h, "failed", reason);
+    await recordOutcomes(deps(hour(2)));
+    expect(await scheduleOf(schedule.id)).toMatchObject({ failureCount: 2, isPaused: false });
 
-    await finished(report.id, schedule.id, 4, "failed", reason);
-    expect(await recordOutcomes(deps(hour(5)))).toMatchObject({ autoPaused: 1 });
+    await finished(report.id, schedule.id, 2, "failed", reason);
+    expect(await recordOutcomes(deps(hour(3)))).toMatchObject({ autoPaused: 1 });
     const s = await scheduleOf(schedule.id);
-    expect(s).toMatchObject({ failureCount: 5, isPaused: true, nextRunAt: hour(100) });
+    expect(s).toMatchObject({ failureCount: 3, isPaused: true, nextRunAt: hour(100) });
     expect(s.pauseReason).toBe(
-      `AMC returned 403 for ${instance.instanceId}: this connection has no access to the instance. An admin must grant it in Amazon Ads — paused after 5 consecutive failed runs. Resume it once the cause is fixed.`,
+      `AMC returned 403 for ${instance.instanceId}: this connection has no access to the instance. An admin must grant it in Amazon Ads — paused after 3 consecutive failed runs. Resume it once the cause is fixed.`,
     );
     const [def] = await db.select().from(reportDefinitions).where(eq(reportDefinitions.id, report.id));
     expect(def?.schedulePaused).toBe(true);
@@ -91,8 +91,11 @@ describe("schedules learn", () => {
   it("the threshold is a setting", async () => {
     const { report, schedule } = await scheduleWithReport();
     for (let h = 0; h < 3; h++) await finished(report.id, schedule.id, h, "failed", "nope");
-    await recordOutcomes(deps(hour(3)), { settings: { autoPauseAfterFailures: 3 } });
-    expect(await scheduleOf(schedule.id)).toMatchObject({ isPaused: true, failureCount: 3 });
+    await recordOutcomes(deps(hour(3)), { settings: { autoPauseAfterFailures: 5 } });
+    expect(await scheduleOf(schedule.id)).toMatchObject({ isPaused: false, failureCount: 3 });
+    for (let h = 3; h < 5; h++) await finished(report.id, schedule.id, h, "failed", "nope");
+    await recordOutcomes(deps(hour(5)), { settings: { autoPauseAfterFailures: 5 } });
+    expect(await scheduleOf(schedule.id)).toMatchObject({ isPaused: true, failureCount: 5 });
   });
 
   it("a success within the same batch as the failures resets the count: no pause", async () => {

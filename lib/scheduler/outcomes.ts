@@ -2,6 +2,7 @@ import { and, asc, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { reportExecutions, reportSchedules } from "../../db/schema";
 import { logOf, type EngineDeps } from "../engine/deps";
+import { notifyRunsCompleted, notifyRunsFailed, notifySchedulesPaused } from "../notifications/record";
 import { schedulerSettings, type SchedulerSettings } from "./settings";
 
 /**
@@ -18,6 +19,10 @@ import { schedulerSettings, type SchedulerSettings } from "./settings";
  * their uncounted runs in completion order, updates the counters and stamps the runs
  * (schedule_outcome_recorded_at) in the same commit. Whoever holds a schedule's lock is the only
  * one counting its runs, and a stamped run is never read again: exactly once per run.
+ *
+ * The same commit records the notifications (lib/notifications/record.ts): each failed run, each
+ * completed run for users who opted in, each pause with its reason. So an event is recorded
+ * exactly when its run is counted, never lost to a crash in between and never twice.
  */
 
 export interface OutcomeSummary {
@@ -103,6 +108,8 @@ async function outcomeBatch(tx: Database, deps: EngineDeps, settings: SchedulerS
     .orderBy(sql`${reportExecutions.completedAt} ASC NULLS LAST`, asc(reportExecutions.scheduledFor), asc(reportExecutions.id));
 
   const byId = new Map(schedules.map((s) => [s.id, { ...s, lastError: null as string | null, touched: false, pauseReason: null as string | null }]));
+  const failedRuns: string[] = [];
+  const completedRuns: string[] = [];
   for (const run of runs) {
     const s = byId.get(run.scheduleId!);
     if (!s) continue;
@@ -114,10 +121,12 @@ async function outcomeBatch(tx: Database, deps: EngineDeps, settings: SchedulerS
       s.failureCount = (s.failureCount ?? 0) + 1;
       s.lastError = run.errorMessage;
       out.failed += 1;
+      failedRuns.push(run.id);
     } else if (run.status === "completed") {
       s.failureCount = 0;
       s.lastError = null;
       out.succeeded += 1;
+      completedRuns.push(run.id);
     } else {
       out.cancelled += 1;
     }
@@ -155,6 +164,9 @@ async function outcomeBatch(tx: Database, deps: EngineDeps, settings: SchedulerS
       .update(reportExecutions)
       .set({ scheduleOutcomeRecordedAt: deps.now })
       .where(and(inArray(reportExecutions.id, runs.map((r) => r.id)), isNull(reportExecutions.scheduleOutcomeRecordedAt)));
+    await notifyRunsFailed(tx, failedRuns, deps.now);
+    await notifyRunsCompleted(tx, completedRuns, deps.now);
+    await notifySchedulesPaused(tx, changed.flatMap((s) => (s.pauseReason ? [{ scheduleUuid: s.id, reason: s.pauseReason }] : [])), deps.now);
   }
   return out;
 }
