@@ -162,6 +162,9 @@ export function errorResponse(e: unknown, requestId: string, req: Request): Resp
   // Next's redirect()/notFound() are control flow, not failures.
   if (e && typeof e === "object" && "digest" in e && typeof e.digest === "string" && e.digest.startsWith("NEXT_")) throw e;
   if (e instanceof AppError) {
+    // One line per refused request, for whoever reads the log with the caller's request id: the
+    // route and the code only, never the query, body or field values that were refused.
+    console.warn(JSON.stringify({ level: "warn", msg: "request refused", requestId, method: req.method, path: new URL(req.url).pathname, status: e.status, code: e.code }));
     return errorEnvelope(e.code, e.message, {
       details: e.fieldErrors ? { fieldErrors: e.fieldErrors } : undefined,
       requestId,
