@@ -9,3 +9,24 @@ export async function signIn(page: Page, email = DEMO.email, password = DEMO.pas
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/reports/);
 }
+
+/** One sign-in try that may fail: waits for the form's answer (React resets the password field). */
+export async function trySignIn(page: Page, email: string, password: string) {
+  if (!/\/signin/.test(page.url())) await page.goto("/signin");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("form-error")).toBeVisible();
+  await expect(page.getByLabel("Password")).toHaveValue("");
+}
+
+/** An admin (signed in on `page`) creates a user through Settings. */
+export async function createUser(page: Page, email: string, password: string, role: "admin" | "member" = "member") {
+  await page.goto("/settings");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Name").fill(email.split("@")[0] ?? email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByLabel("Role").selectOption(role);
+  await page.getByRole("button", { name: "Create user" }).click();
+  await expect(page.getByTestId("form-success")).toContainText(email);
+}

@@ -27,6 +27,9 @@ process.env.APP_ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString("base64");
 process.env.CRON_SECRET ??= "e2e-cron-secret-0123456789abcdef0123456789";
 // A smaller synthetic AMC data set keeps the suite fast; npm run dev uses the full one.
 process.env.SANDBOX_SIZE ??= "ci";
+// The browser talks to this server over loopback, which stands in for a reverse proxy: specs set
+// X-Forwarded-For per browser context to sign in "from" different client addresses.
+process.env.TRUSTED_PROXIES ??= "127.0.0.1, ::1";
 // The engine runs inside this server, as on a single-node deployment.
 process.env.ENGINE_TICKER ??= "1";
 process.env.ENGINE_TICK_MS ??= "1000";

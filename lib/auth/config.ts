@@ -1,15 +1,29 @@
+import { randomUUID } from "node:crypto";
 import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { eq } from "drizzle-orm";
+import { cookies } from "next/headers";
 import { z } from "zod";
 import { getDb } from "../../db/client";
-import { users } from "../../db/schema";
-import { dummyPasswordHash, verifyPassword } from "./password";
-import { checkSignInThrottle, recordSignInAttempt } from "./throttle";
+import { clientAddress } from "./client-address";
+import { cookieValue, DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_S } from "./device";
+import { endSession, liveSessionUser, SESSION_MAX_AGE_S, sessionClaims } from "./sessions";
+import { authenticate } from "./sign-in";
 
 declare module "next-auth" {
   interface Session {
     user: { id: string } & DefaultSession["user"];
+  }
+  interface User {
+    sessionVersion?: number;
+  }
+}
+
+declare module "@auth/core/jwt" {
+  interface JWT {
+    /** The user's session version when this session began. */
+    sv?: number;
+    /** This session's own id, remembered when it signs out. */
+    sid?: string;
   }
 }
 
@@ -25,15 +39,11 @@ export const credentialsSchema = z.object({
   password: z.string().min(1, "Enter your password.").max(1024),
 });
 
-function clientIp(request: Request | undefined): string | null {
-  const fwd = request?.headers.get("x-forwarded-for");
-  return fwd ? (fwd.split(",")[0]?.trim() ?? null) : null;
-}
-
 export const { handlers, auth, signIn, signOut } = NextAuth({
   // JWT sessions signed with AUTH_SECRET: they survive restarts and need no shared state between
-  // servers. The user's role and access are re-read from the database on every request.
-  session: { strategy: "jwt", maxAge: 7 * 24 * 3600 },
+  // servers. Each request still checks them against the user row (see the jwt callback), which
+  // is what lets a session end before its JWT expires.
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
   trustHost: true,
   pages: { signIn: "/signin" },
   logger: {
@@ -53,32 +63,59 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) throw new InvalidCredentials();
-        const { email, password } = parsed.data;
-        const db = getDb();
-        const now = new Date();
-        const ip = clientIp(request);
-        const verdict = await checkSignInThrottle(db, email, ip, now);
-        if (!verdict.allowed) {
+        const outcome = await authenticate(getDb(), {
+          ...parsed.data,
+          address: clientAddress(request.headers),
+          deviceToken: cookieValue(request.headers.get("cookie"), DEVICE_COOKIE),
+          secret: process.env.AUTH_SECRET,
+          now: new Date(),
+        });
+        if (outcome.kind === "throttled") {
           const e = new TooManyAttempts();
-          e.code = `too_many_attempts:${Math.ceil(verdict.retryAfterMs / 60_000)}`;
+          // The sign-in action turns this into "Try again in N minutes".
+          e.code = `too_many_attempts:${outcome.retryAfterMs}`;
           throw e;
         }
-        const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
-        const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
-        await recordSignInAttempt(db, email, ip, Boolean(user && ok), now);
-        if (!user || !ok) throw new InvalidCredentials();
-        return { id: user.id, email: user.email, name: user.name };
+        if (outcome.kind === "invalid") throw new InvalidCredentials();
+        if (outcome.deviceToken) {
+          (await cookies()).set(DEVICE_COOKIE, outcome.deviceToken, {
+            httpOnly: true,
+            sameSite: "lax",
+            path: "/",
+            secure: new URL(request.url).protocol === "https:",
+            maxAge: DEVICE_COOKIE_MAX_AGE_S,
+          });
+        }
+        const { id, email, name, sessionVersion } = outcome.user;
+        return { id, email, name, sessionVersion };
       },
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
-      if (user?.id) token.sub = user.id;
-      return token;
+    // Runs when a session begins (with `user`) and on every read of it (auth(), /api/auth/session).
+    // Returning null ends the session: next-auth answers `null` and clears the cookie.
+    async jwt({ token, user }) {
+      if (user?.id) {
+        token.sub = user.id;
+        token.sv = user.sessionVersion ?? 0;
+        token.sid = randomUUID();
+        return token;
+      }
+      const claims = sessionClaims(token);
+      if (!claims) return null;
+      return (await liveSessionUser(getDb(), claims)) ? token : null;
     },
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
       return session;
+    },
+  },
+  events: {
+    // Every way of signing out (the app's button, a POST to /api/auth/signout) ends this session
+    // for good, copies of its cookie included.
+    async signOut(message) {
+      const sid = "token" in message ? message.token?.sid : undefined;
+      if (typeof sid === "string" && sid) await endSession(getDb(), sid, new Date());
     },
   },
 });

@@ -7,7 +7,11 @@ import { AppError } from "../errors";
 import { auth } from "./config";
 import type { SessionUser } from "../../db/queries/access";
 
-/** The signed-in user, fresh from the database, or null (deleted users count as signed out). */
+/**
+ * The signed-in user, fresh from the database, or null. auth() has already refused an ended
+ * session (a deleted user, a stale session version, a signed-out session id) in the jwt callback;
+ * this reads the row the caller acts as.
+ */
 export async function currentUser(): Promise<SessionUser | null> {
   const session = await auth();
   const id = session?.user?.id;

@@ -29,3 +29,29 @@ export const grantSchema = z.strictObject(accessShape);
 export const revokeSchema = z.strictObject(accessShape);
 export type GrantInput = z.input<typeof grantSchema>;
 export type RevokeInput = z.input<typeof revokeSchema>;
+
+// Never trimmed (see createUserSchema). The current password gets only an upper bound: whatever it
+// is, it is what the user has.
+const newPassword = z.string().min(12, "Use at least 12 characters.").max(200, "Use at most 200 characters.");
+
+export const changePasswordSchema = z
+  .strictObject({
+    currentPassword: z.string().min(1, "Enter your current password.").max(1024, "Use at most 1024 characters."),
+    newPassword,
+    confirmPassword: z.string(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.confirmPassword !== v.newPassword) {
+      ctx.addIssue({ code: "custom", path: ["confirmPassword"], message: "The two new passwords differ." });
+    } else if (v.newPassword === v.currentPassword) {
+      ctx.addIssue({ code: "custom", path: ["newPassword"], message: "Choose a password different from the current one." });
+    }
+  });
+export type ChangePasswordInput = z.input<typeof changePasswordSchema>;
+
+const userIdShape = { userId: z.uuid("Choose a user.") };
+export const resetPasswordSchema = z.strictObject(userIdShape);
+export const deleteUserSchema = z.strictObject(userIdShape);
+export const setRoleSchema = z.strictObject({ ...userIdShape, role: z.enum(USER_ROLES, "Choose admin or member.") });
+export type UserIdInput = z.input<typeof resetPasswordSchema>;
+export type SetRoleInput = z.input<typeof setRoleSchema>;

@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { getDb } from "@/db/client";
 import { listAllInstances, listUsersWithAccess, type InstanceOption } from "@/db/queries/users";
 import { requireUser } from "@/lib/auth/session";
 import { GrantAccessForm, RevokeButton, type InstanceChoice } from "./access-controls";
 import { CreateUserForm } from "./create-user-form";
+import { UserAccountControls } from "./user-account-controls";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -55,6 +57,7 @@ export default async function SettingsPage() {
                 <th scope="col" className="px-3 py-2">Role</th>
                 <th scope="col" className="px-3 py-2">Instances granted</th>
                 <th scope="col" className="px-3 py-2">Grant access</th>
+                <th scope="col" className="px-3 py-2">Account</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -100,6 +103,13 @@ export default async function SettingsPage() {
                         <p className="text-xs text-slate-500">No instances yet</p>
                       ) : (
                         <GrantAccessForm userId={p.id} choices={choices} />
+                      )}
+                    </td>
+                    <td className="px-3 py-2">
+                      {p.id === user.id ? (
+                        <Link href="/settings/password" className="text-xs text-indigo-700 hover:underline">Your password</Link>
+                      ) : (
+                        <UserAccountControls userId={p.id} email={p.email} role={p.role} />
                       )}
                     </td>
                   </tr>

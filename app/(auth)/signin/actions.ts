@@ -3,6 +3,7 @@
 import { AuthError } from "next-auth";
 import { signIn } from "@/lib/auth/config";
 import { credentialsSchema } from "@/lib/auth/config";
+import { retryAfterText } from "@/lib/auth/throttle";
 import { fieldErrorsFrom, type FieldErrors } from "@/lib/errors";
 
 export interface SignInState {
@@ -27,11 +28,9 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
     if (e instanceof AuthError) {
       const code = "code" in e && typeof e.code === "string" ? e.code : "";
       if (code.startsWith("too_many_attempts")) {
-        const minutes = Number(code.split(":")[1]) || 15;
-        return {
-          message: `Too many failed attempts for this account. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
-          email,
-        };
+        // The same words whether or not the account exists: throttling is keyed by the typed email.
+        const ms = Number(code.split(":")[1]) || 15 * 60_000;
+        return { message: `Too many failed attempts. Try again in ${retryAfterText(ms)}.`, email };
       }
       return { message: "Wrong email or password.", email };
     }

@@ -1,0 +1,45 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { action, fromForm } from "@/lib/actions/action";
+import { deleteUser, resetUserPassword, setUserRole } from "@/lib/users/account";
+import { deleteUserSchema, resetPasswordSchema, setRoleSchema } from "@/lib/users/schemas";
+
+// Admin actions on one user's account. Each ends that user's sessions at once (lib/users/account.ts).
+
+const resetPasswordAction = action(fromForm(resetPasswordSchema), async (input, { db, user }) =>
+  resetUserPassword(db, user, input, new Date()),
+);
+
+const setRoleAction = action(fromForm(setRoleSchema), async (input, { db, user }) => {
+  const result = await setUserRole(db, user, input, new Date());
+  revalidatePath("/settings");
+  return result;
+});
+
+const deleteUserAction = action(fromForm(deleteUserSchema), async (input, { db, user }) => {
+  const result = await deleteUser(db, user, input);
+  revalidatePath("/settings");
+  return result;
+});
+
+export interface AccountFormState {
+  error?: string;
+  /** Shown once to the admin, to hand over; never stored in clear, never shown again. */
+  temporaryPassword?: string;
+}
+
+export async function resetPasswordFormAction(_prev: AccountFormState, form: FormData): Promise<AccountFormState> {
+  const result = await resetPasswordAction(form);
+  return result.ok ? { temporaryPassword: result.data.temporaryPassword } : { error: result.error.message };
+}
+
+export async function setRoleFormAction(_prev: AccountFormState, form: FormData): Promise<AccountFormState> {
+  const result = await setRoleAction(form);
+  return result.ok ? {} : { error: result.error.message };
+}
+
+export async function deleteUserFormAction(_prev: AccountFormState, form: FormData): Promise<AccountFormState> {
+  const result = await deleteUserAction(form);
+  return result.ok ? {} : { error: result.error.message };
+}
