@@ -9,7 +9,8 @@ import { consume } from "../limits/consume";
 import { LIMITS } from "../limits/limits";
 import { renderSql } from "../params/render";
 import { resolveWindow, toAmcWindow, windowSpecSchema, type WindowSpec } from "../params/window";
-import { loadTemplate } from "../templates/load";
+import { loadTemplate, type TemplateRow } from "../templates/load";
+import type { ParamDef } from "../params/definitions";
 
 export type Execution = typeof reportExecutions.$inferSelect;
 
@@ -28,6 +29,57 @@ export interface RunRequest {
   scheduleId?: string | null;
   scheduledFor?: Date | null;
   collectionId?: string | null;
+}
+
+export type NewExecution = typeof reportExecutions.$inferInsert;
+
+/** What one run is built from: its report (with an instance) and its template, already loaded. */
+export interface RunSource {
+  report: Pick<typeof reportDefinitions.$inferSelect, "id" | "timezone" | "parameters" | "windowSpec"> & { instanceId: string };
+  template: Pick<TemplateRow, "id" | "sqlTemplate" | "dataLagDays" | "version">;
+  defs: ParamDef[];
+}
+
+/**
+ * One pending run's row, without touching the database: the window resolved against `req.now`
+ * in the report's zone, the SQL rendered with the report's values and the request's overrides,
+ * and the snapshot a re-run needs. Throws AppError when the parameters do not render. Pure CPU,
+ * so the scheduler builds a whole batch of runs in the process and writes them in one statement,
+ * and every run, single or batched, is built by this one function.
+ */
+export function buildRun(src: RunSource, req: Omit<RunRequest, "reportUuid">): NewExecution {
+  const { report, template, defs } = src;
+  const spec = req.window ?? windowSpecSchema.parse(report.windowSpec);
+  const window = resolveWindow(spec, req.now, report.timezone, template.dataLagDays);
+  const values = { ...(report.parameters as Record<string, unknown>), ...req.valueOverrides };
+  const rendered = renderSql({ sqlTemplate: template.sqlTemplate, defs, values, window });
+  if (!rendered.ok) {
+    const details = [...rendered.formErrors, ...Object.entries(rendered.fieldErrors).map(([k, v]) => `${k}: ${v.join(" ")}`)];
+    throw new AppError("VALIDATION_ERROR", `The report's parameters are not valid: ${details.join("; ")}`, rendered.fieldErrors);
+  }
+  return {
+    executionId: newExecutionId(),
+    reportId: report.id,
+    templateId: template.id,
+    instanceId: report.instanceId,
+    userId: req.userId ?? null,
+    triggeredBy: req.triggeredBy,
+    scheduleId: req.scheduleId ?? null,
+    scheduledFor: req.scheduledFor ?? null,
+    collectionId: req.collectionId ?? null,
+    status: "pending",
+    parametersSnapshot: {
+      values: rendered.values,
+      window: spec,
+      resolvedWindow: { ...toAmcWindow(window), firstDay: window.firstDay, lastDay: window.lastDay, lagDays: window.lagDays, provisional: window.provisional },
+    },
+    renderedSql: rendered.sql,
+    templateVersion: template.version,
+    timeWindowStart: window.start,
+    timeWindowEnd: window.end,
+    timeWindowTimezone: window.timeZone,
+    idempotencyKey: req.idempotencyKey ?? null,
+  };
 }
 
 /**
@@ -50,42 +102,10 @@ export async function createExecution(db: Database, req: RunRequest): Promise<{ 
   const loaded = await loadTemplate(db, report.templateId);
   if (!loaded) throw notFound("Template");
 
-  const spec = req.window ?? windowSpecSchema.parse(report.windowSpec);
-  const window = resolveWindow(spec, req.now, report.timezone, loaded.template.dataLagDays);
-  const values = { ...(report.parameters as Record<string, unknown>), ...req.valueOverrides };
-  const rendered = renderSql({ sqlTemplate: loaded.template.sqlTemplate, defs: loaded.defs, values, window });
-  if (!rendered.ok) {
-    const details = [...rendered.formErrors, ...Object.entries(rendered.fieldErrors).map(([k, v]) => `${k}: ${v.join(" ")}`)];
-    throw new AppError("VALIDATION_ERROR", `The report's parameters are not valid: ${details.join("; ")}`, rendered.fieldErrors);
-  }
+  const row = buildRun({ report: { ...report, instanceId: report.instanceId }, template: loaded.template, defs: loaded.defs }, req);
 
   try {
-    const [execution] = await db
-      .insert(reportExecutions)
-      .values({
-        executionId: newExecutionId(),
-        reportId: report.id,
-        templateId: loaded.template.id,
-        instanceId: report.instanceId,
-        userId: req.userId ?? null,
-        triggeredBy: req.triggeredBy,
-        scheduleId: req.scheduleId ?? null,
-        scheduledFor: req.scheduledFor ?? null,
-        collectionId: req.collectionId ?? null,
-        status: "pending",
-        parametersSnapshot: {
-          values: rendered.values,
-          window: spec,
-          resolvedWindow: { ...toAmcWindow(window), firstDay: window.firstDay, lastDay: window.lastDay, lagDays: window.lagDays, provisional: window.provisional },
-        },
-        renderedSql: rendered.sql,
-        templateVersion: loaded.template.version,
-        timeWindowStart: window.start,
-        timeWindowEnd: window.end,
-        timeWindowTimezone: window.timeZone,
-        idempotencyKey: req.idempotencyKey ?? null,
-      })
-      .returning();
+    const [execution] = await db.insert(reportExecutions).values(row).returning();
     return { execution: execution!, created: true };
   } catch (e) {
     // Two requests with one key raced: the other one's execution is the answer.

@@ -249,7 +249,7 @@ describe("due occurrences (missed runs)", () => {
   it("nothing missed: the slot itself runs, next is the following occurrence", () => {
     const slot = new Date("2025-03-10T07:00:00Z");
     const d = dueOccurrences("0 3 * * 1", zone, slot, new Date("2025-03-10T07:00:30Z"));
-    expect(d).toEqual({ latest: slot, skipped: [], skippedUnrecorded: 0, next: new Date("2025-03-17T07:00:00Z") });
+    expect(d).toEqual({ latest: slot, skipped: [], skippedUnrecorded: 0, next: new Date("2025-03-17T07:00:00Z"), offPattern: null });
   });
 
   it("a week down for a daily schedule: runs the latest, skips the others, then resumes the cadence", () => {
@@ -270,6 +270,8 @@ describe("due occurrences (missed runs)", () => {
     const d = dueOccurrences("0 3 * * 1", zone, new Date("2025-03-05T12:00:00Z"), new Date("2025-03-06T00:00:00Z"));
     expect(d.latest).toBeNull();
     expect(d.next.toISOString()).toBe("2025-03-10T07:00:00.000Z");
+    // Said, so the caller records it: the instant that was due is not silently dropped.
+    expect(d.offPattern?.toISOString()).toBe("2025-03-05T12:00:00.000Z");
   });
 
   it("records at most the newest N skipped slots and counts the rest", () => {

@@ -252,6 +252,11 @@ export interface DueOccurrences {
   skippedUnrecorded: number;
   /** The first occurrence strictly after `latest` (or at/after `from` if none was due). */
   next: Date;
+  /**
+   * `from` itself when it is not an occurrence of the cron (next_run_at set by hand, imported,
+   * or left by an older cron): the caller records it as skipped, so no run is lost silently.
+   */
+  offPattern: Date | null;
 }
 
 /**
@@ -265,6 +270,7 @@ export function dueOccurrences(cron: string, timezone: string, from: Date, now: 
   const due: Date[] = [];
   let skippedUnrecorded = 0;
   let cursor: Date | null = c.nextRun(new Date(from.getTime() - 1000));
+  const offPattern = cursor && cursor.getTime() === from.getTime() ? null : from;
   while (cursor && cursor.getTime() <= now.getTime()) {
     due.push(cursor);
     // Keep the newest maxRecorded + 1 (the last one runs); count the rest.
@@ -276,5 +282,5 @@ export function dueOccurrences(cron: string, timezone: string, from: Date, now: 
   }
   if (!cursor) throw new Error(`cron "${cron}" has no run after ${now.toISOString()}`);
   const latest = due.pop() ?? null;
-  return { latest, skipped: due, skippedUnrecorded, next: cursor };
+  return { latest, skipped: due, skippedUnrecorded, next: cursor, offPattern };
 }

@@ -1,22 +1,28 @@
-import { and, asc, DrizzleQueryError, eq, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, DrizzleQueryError, inArray, lte, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { reportDefinitions, reportExecutions, reportScheduleSkips, reportSchedules } from "../../db/schema";
-import { AppError, uniqueViolation } from "../errors";
-import { createExecution, type RunRequest } from "../executions/create";
+import { queryTemplateParameters, queryTemplates, reportDefinitions, reportSchedules } from "../../db/schema";
+import { AppError, notFound } from "../errors";
+import { buildRun, type NewExecution } from "../executions/create";
 import { logOf, type EngineDeps, type Logger } from "../engine/deps";
 import { newExecutionId } from "../ids";
+import type { ParamDef } from "../params/definitions";
+import { toParamDef, type TemplateRow } from "../templates/load";
 import { dueOccurrences, type DueOccurrences } from "./cron";
 import { schedulerSettings, type SchedulerSettings } from "./settings";
 
 /**
- * Materialize due schedules (architecture.md §6.1). In one transaction per batch:
+ * Materialize due schedules (architecture.md §6.1), set-based: a batch is a fixed handful of
+ * statements, not a round trip per run. In one transaction per batch:
  * 1. claim due schedules (`next_run_at <= now`, active, unpaused) with FOR UPDATE SKIP LOCKED,
  *    so concurrent ticks on any number of servers take disjoint sets;
- * 2. per schedule, the latest due occurrence is the slot to run; older missed ones are recorded
- *    in report_schedule_skips (no storm of catch-up runs);
+ * 2. per schedule, in the process: the latest due occurrence is the slot to run; older missed
+ *    ones are recorded in report_schedule_skips (no storm of catch-up runs), and so is a
+ *    next_run_at that is not an occurrence of the cron at all (never dropped silently);
  * 3. one execution per (schedule, slot), rendered afresh with the window resolved against the
- *    slot; uq_report_executions_schedule_slot makes a second one impossible;
- * 4. next_run_at advances to the first occurrence strictly after the slot.
+ *    slot (buildRun, the same function Run now uses), all written by one INSERT; ON CONFLICT on
+ *    uq_report_executions_schedule_slot makes a second one impossible;
+ * 4. next_run_at advances to the first occurrence strictly after the slot (croner, in the
+ *    schedule's zone, computed here), every schedule of the batch in one UPDATE.
  * Everything commits together or not at all: a tick killed half way leaves each schedule
  * either fully materialized or still due, so the next tick finishes the job exactly once.
  *
@@ -36,7 +42,7 @@ export interface MaterializeSummary {
   failed: number;
   /** Older missed occurrences recorded as skipped. */
   skipped: number;
-  /** Schedules advanced without a run: next_run_at was not an occurrence, or report inactive. */
+  /** Schedules advanced without a run: no occurrence due yet (next_run_at was off the cron; recorded as skipped), or report inactive. */
   advancedOnly: number;
   /** Schedules paused because their stored cron or zone no longer parses. */
   paused: number;
@@ -45,14 +51,14 @@ export interface MaterializeSummary {
   retries: number;
 }
 
-export type CreateFn = typeof createExecution;
-
+/** Writes a batch's runs (test seam; default insertRuns). */
+export type CreateFn = (tx: Database, rows: NewExecution[]) => Promise<Written[]>;
 
 export interface MaterializeOptions {
   settings?: Partial<SchedulerSettings>;
   /** Stop starting new batches after this `performance.now()` instant. */
   deadline?: number;
-  /** Test seam: the execution factory (default createExecution). */
+  /** Test seam: how a batch's runs are written (default insertRuns). */
   create?: CreateFn;
 }
 
@@ -79,7 +85,7 @@ export async function materializeDue(deps: EngineDeps, options: MaterializeOptio
     let result: MaterializeSummary;
     for (;;) {
       try {
-        result = await deps.db.transaction((tx) => materializeBatch(tx, deps.now, settings, options.create ?? createExecution, isolate, log));
+        result = await deps.db.transaction((tx) => materializeBatch(tx, deps.now, settings, options.create ?? insertRuns, isolate, log));
         break;
       } catch (e) {
         const state = sqlState(e);
@@ -121,11 +127,21 @@ interface Claimed {
   nextRunAt: Date | null;
 }
 
+type ReportRow = Pick<typeof reportDefinitions.$inferSelect, "id" | "isActive" | "templateId" | "instanceId" | "timezone" | "parameters" | "windowSpec">;
+
+const INTERNAL = "The scheduled run could not start because of an internal error. Tell your admin.";
+
+/**
+ * One batch, in a fixed number of statements whatever its size: claim; read the batch's reports,
+ * templates and parameter definitions; write every run (pending or failed) in one INSERT; record
+ * skipped slots in one INSERT; advance every schedule (and pause the broken ones) in one UPDATE.
+ * Slots, windows and SQL are computed in the process in between: CPU, not round trips.
+ */
 async function materializeBatch(
   tx: Database,
   now: Date,
   settings: SchedulerSettings,
-  create: CreateFn,
+  write: CreateFn,
   isolate: boolean,
   log: Logger,
 ): Promise<MaterializeSummary> {
@@ -150,57 +166,37 @@ async function materializeBatch(
   s.claimed = claimed.length;
   if (claimed.length === 0) return s;
 
-  const reportIds = [...new Set(claimed.map((c) => c.reportId).filter((id): id is string => id !== null))];
-  const reports = new Map(
-    (
-      await tx
-        .select({
-          id: reportDefinitions.id,
-          isActive: reportDefinitions.isActive,
-          templateId: reportDefinitions.templateId,
-          instanceId: reportDefinitions.instanceId,
-        })
-        .from(reportDefinitions)
-        .where(inArray(reportDefinitions.id, reportIds))
-    ).map((r) => [r.id, r]),
-  );
+  const sources = await loadSources(tx, claimed);
 
-  // Which slots already have their execution (only possible if next_run_at was moved back by
-  // hand: a claimed row is never materialized twice, the lock and the advance see to that).
-  const plans = new Map<string, DueOccurrences>();
+  const rows: NewExecution[] = [];
   const advances: { id: string; next: Date }[] = [];
   const skips: { scheduleId: string; scheduledFor: Date; reason: string }[] = [];
   const pauses: { id: string; reason: string }[] = [];
+  // Croner in a zone costs tens of µs per occurrence, and a batch is mostly schedules sharing a
+  // preset, zone and slot (Monday 03:00): the plan is a pure function of those, so each distinct
+  // one is computed once per batch. Plans are only read, never changed.
+  const planned = new Map<string, DueOccurrences>();
   for (const c of claimed) {
+    let plan: DueOccurrences;
     try {
-      plans.set(c.id, dueOccurrences(c.cronExpression, c.timezone, c.nextRunAt!, now, settings.maxRecordedSkips));
+      const key = `${c.timezone}\u0000${c.cronExpression}\u0000${c.nextRunAt!.getTime()}`;
+      plan = planned.get(key) ?? dueOccurrences(c.cronExpression, c.timezone, c.nextRunAt!, now, settings.maxRecordedSkips);
+      planned.set(key, plan);
     } catch (e) {
       // A stored cron/zone that does not parse (written around the validation): pausing, with
       // the reason, is the honest state; it cannot have a next run (pitfall 3).
       pauses.push({ id: c.id, reason: `This schedule's cron "${c.cronExpression}" or time zone "${c.timezone}" is not valid: ${e instanceof Error ? e.message : String(e)}. Edit it to resume.` });
+      continue;
     }
-  }
-  const slots = [...plans.entries()].filter(([, p]) => p.latest).map(([id, p]) => ({ id, slot: p.latest! }));
-  const existing = new Set<string>();
-  if (slots.length > 0) {
-    const rows = await tx
-      .select({ scheduleId: reportExecutions.scheduleId, scheduledFor: reportExecutions.scheduledFor })
-      .from(reportExecutions)
-      .where(
-        sql`(${reportExecutions.scheduleId}, ${reportExecutions.scheduledFor}) IN (${sql.join(
-          slots.map((x) => sql`(${x.id}::uuid, ${x.slot.toISOString()}::timestamptz)`),
-          sql`, `,
-        )})`,
-      );
-    for (const r of rows) existing.add(`${r.scheduleId}|${r.scheduledFor?.getTime()}`);
-  }
-
-  const failures: (typeof reportExecutions.$inferInsert)[] = [];
-  const jobs: { request: RunRequest; failed: (message: string, details: Record<string, unknown>) => void }[] = [];
-  for (const c of claimed) {
-    const plan = plans.get(c.id);
-    if (!plan) continue;
     advances.push({ id: c.id, next: plan.next });
+    if (plan.offPattern) {
+      // next_run_at was an instant the cron never gives (set by hand, imported, an older cron).
+      // Not run: its window would be one nobody scheduled, and the schedule's own cadence
+      // resumes at the next occurrence. Recorded, with the reason on the schedule card, so the
+      // instant that was due is never dropped silently.
+      skips.push({ scheduleId: c.id, scheduledFor: plan.offPattern, reason: offPatternReason(c, plan) });
+      s.skipped += 1;
+    }
     for (const slot of plan.skipped) {
       skips.push({ scheduleId: c.id, scheduledFor: slot, reason: missedReason(plan) });
     }
@@ -210,20 +206,141 @@ async function materializeBatch(
       s.advancedOnly += 1;
       continue;
     }
-    const report = c.reportId ? reports.get(c.reportId) : undefined;
+    const report = c.reportId ? sources.reports.get(c.reportId) : undefined;
     if (!report?.isActive) {
       skips.push({ scheduleId: c.id, scheduledFor: slot, reason: "The report is inactive, so its schedule did not run." });
       s.skipped += 1;
       s.advancedOnly += 1;
       continue;
     }
-    if (existing.has(`${c.id}|${slot.getTime()}`)) {
-      s.existing += 1;
-      continue;
+    rows.push(runRow(sources, report, c, slot, now, log));
+  }
+
+  // One execution per (schedule, slot): a slot that already has its run (next_run_at moved back
+  // by hand) is left out by the unique key, not by a read that a concurrent writer could race.
+  let written: Written[];
+  if (!isolate) {
+    written = await write(tx, rows);
+  } else {
+    // A row failed in the database on the first try: each run in its own savepoint, so that one
+    // records its failure and the others go through. Slow, and only ever for that batch.
+    written = [];
+    const replaced: NewExecution[] = [];
+    for (const row of rows) {
+      try {
+        written.push(...(await tx.transaction((sp) => write(sp, [row]))));
+      } catch (e) {
+        if (!isDatabaseError(e) || !isRowError(sqlState(e))) throw e;
+        log.error("scheduled run could not be written", { scheduleId: row.scheduleId, sqlState: sqlState(e) ?? null });
+        replaced.push(failedRow(row, now, INTERNAL, { sqlState: sqlState(e) ?? null }));
+      }
     }
-    jobs.push({
-      request: {
-        reportUuid: report.id,
+    // Written directly, not through the seam: the failure record must not fail like the run did.
+    written.push(...(await insertRuns(tx, replaced)));
+  }
+  for (const w of written) {
+    if (w.status === "failed") s.failed += 1;
+    else s.created += 1;
+  }
+  s.existing += rows.length - written.length;
+
+  if (skips.length > 0) {
+    await tx.execute(sql`
+      INSERT INTO report_schedule_skips (schedule_id, scheduled_for, reason)
+      SELECT schedule_id, scheduled_for, reason
+        FROM json_to_recordset(${JSON.stringify(skips.map((k) => ({ schedule_id: k.scheduleId, scheduled_for: k.scheduledFor, reason: k.reason })))}::json)
+             AS k(schedule_id uuid, scheduled_for timestamptz, reason text)
+      ON CONFLICT DO NOTHING`);
+  }
+  // Every schedule of the batch in one statement: advanced to its next occurrence, or paused.
+  const updates = [
+    ...advances.map((a) => ({ id: a.id, next: a.next, pause_reason: null })),
+    ...pauses.map((p) => ({ id: p.id, next: null, pause_reason: p.reason })),
+  ];
+  if (updates.length > 0) {
+    await tx.execute(sql`
+      UPDATE report_schedules AS s
+         SET next_run_at = COALESCE(v.next, s.next_run_at),
+             is_paused = s.is_paused OR v.pause_reason IS NOT NULL,
+             pause_reason = COALESCE(v.pause_reason, s.pause_reason)
+        FROM json_to_recordset(${JSON.stringify(updates)}::json) AS v(id uuid, next timestamptz, pause_reason text)
+       WHERE s.id = v.id`);
+  }
+  s.paused += pauses.length;
+  return s;
+}
+
+interface Sources {
+  reports: Map<string, ReportRow>;
+  templates: Map<string, TemplateRow>;
+  /** A template's parameter definitions, or why they do not load (a stored rule that no longer parses). */
+  defs: Map<string, ParamDef[] | Error>;
+}
+
+/** The batch's reports, their templates and parameter definitions: three reads, whatever the batch size. */
+async function loadSources(tx: Database, claimed: Claimed[]): Promise<Sources> {
+  const reportIds = [...new Set(claimed.map((c) => c.reportId).filter((id): id is string => id !== null))];
+  const reports = new Map<string, ReportRow>();
+  if (reportIds.length > 0) {
+    const rows = await tx
+      .select({
+        id: reportDefinitions.id,
+        isActive: reportDefinitions.isActive,
+        templateId: reportDefinitions.templateId,
+        instanceId: reportDefinitions.instanceId,
+        timezone: reportDefinitions.timezone,
+        parameters: reportDefinitions.parameters,
+        windowSpec: reportDefinitions.windowSpec,
+      })
+      .from(reportDefinitions)
+      .where(inArray(reportDefinitions.id, reportIds));
+    for (const r of rows) reports.set(r.id, r);
+  }
+  const templateIds = [...new Set([...reports.values()].flatMap((r) => (r.isActive && r.templateId ? [r.templateId] : [])))];
+  const templates = new Map<string, TemplateRow>();
+  const defs = new Map<string, ParamDef[] | Error>();
+  if (templateIds.length > 0) {
+    for (const t of await tx.select().from(queryTemplates).where(inArray(queryTemplates.id, templateIds))) templates.set(t.id, t);
+    // The same order loadTemplate reads them in, so a batched run renders exactly as Run now does.
+    const params = await tx
+      .select()
+      .from(queryTemplateParameters)
+      .where(inArray(queryTemplateParameters.templateId, templateIds))
+      .orderBy(asc(queryTemplateParameters.displayOrder), asc(queryTemplateParameters.name));
+    for (const id of templateIds) defs.set(id, []);
+    for (const p of params) {
+      const list = defs.get(p.templateId);
+      if (!Array.isArray(list)) continue;
+      try {
+        list.push(toParamDef(p));
+      } catch (e) {
+        defs.set(p.templateId, e instanceof Error ? e : new Error(String(e)));
+      }
+    }
+  }
+  return { reports, templates, defs };
+}
+
+/** The run of one slot: pending with its SQL rendered, or failed with the reason it cannot be. */
+function runRow(sources: Sources, report: ReportRow, c: Claimed, slot: Date, now: Date, log: Logger): NewExecution {
+  const base: NewExecution = {
+    executionId: newExecutionId(),
+    reportId: report.id,
+    templateId: report.templateId,
+    instanceId: report.instanceId,
+    triggeredBy: "schedule",
+    scheduleId: c.id,
+    scheduledFor: slot,
+  };
+  try {
+    if (!report.templateId || !report.instanceId) throw new AppError("VALIDATION_ERROR", "This report has no template or instance, so it cannot run.");
+    const template = sources.templates.get(report.templateId);
+    if (!template) throw notFound("Template");
+    const defs = sources.defs.get(template.id);
+    if (!defs || defs instanceof Error) throw defs ?? new Error(`no parameter definitions loaded for template ${template.id}`);
+    return buildRun(
+      { report: { ...report, instanceId: report.instanceId }, template, defs },
+      {
         triggeredBy: "schedule",
         // Relative windows resolve against the slot, in the report's (= schedule's) zone, so a
         // late tick still reports the intended window.
@@ -232,90 +349,97 @@ async function materializeBatch(
         scheduledFor: slot,
         valueOverrides: (c.defaultParameters ?? {}) as Record<string, unknown>,
       },
-      failed: (message, details) => {
-        failures.push({
-          executionId: newExecutionId(),
-          reportId: report.id,
-          templateId: report.templateId,
-          instanceId: report.instanceId,
-          triggeredBy: "schedule",
-          scheduleId: c.id,
-          scheduledFor: slot,
-          status: "failed",
-          errorMessage: message,
-          errorDetails: details,
-          completedAt: now,
-        });
-        s.failed += 1;
-      },
-    });
+    );
+  } catch (e) {
+    if (e instanceof AppError) {
+      return failedRow(base, now, `The scheduled run could not start: ${e.message}`, { code: e.code, fieldErrors: e.fieldErrors ?? null });
+    }
+    // Not the database's doing (e.g. a stored window spec that no longer parses): this
+    // schedule's run fails, visibly, instead of the batch failing on every tick.
+    log.error("scheduled run could not be created", { scheduleId: c.id, error: errorText(e) });
+    return failedRow(base, now, INTERNAL, { error: errorText(e) });
   }
+}
 
-  const INTERNAL = "The scheduled run could not start because of an internal error. Tell your admin.";
-  const settle = (job: (typeof jobs)[number], outcome: PromiseSettledResult<unknown>) => {
-    if (outcome.status === "fulfilled") {
-      s.created += 1;
-      return;
-    }
-    const e = outcome.reason;
-    switch (classify(e)) {
-      case "app": {
-        // Thrown before anything was written: the transaction is intact.
-        const err = e as AppError;
-        job.failed(`The scheduled run could not start: ${err.message}`, { code: err.code, fieldErrors: err.fieldErrors ?? null });
-        return;
-      }
-      case "bug":
-        // Not the database's doing (e.g. a stored window spec that no longer parses): this
-        // schedule's run fails, visibly, instead of the batch failing on every tick.
-        log.error("scheduled run could not be created", { scheduleId: job.request.scheduleId, error: errorText(e) });
-        job.failed(INTERNAL, { error: errorText(e) });
-        return;
-      case "slot-taken":
-        // Only reachable with savepoints: the slot's execution exists; nothing created twice.
-        s.existing += 1;
-        return;
-      case "row":
-        // Only reachable with savepoints: rolled back to this schedule's savepoint.
-        job.failed(INTERNAL, { sqlState: sqlState(e) ?? null });
-        return;
-      case "fatal":
-        throw e;
-    }
+function failedRow(row: NewExecution, now: Date, message: string, details: Record<string, unknown>): NewExecution {
+  return {
+    executionId: row.executionId,
+    reportId: row.reportId,
+    templateId: row.templateId,
+    instanceId: row.instanceId,
+    triggeredBy: row.triggeredBy,
+    scheduleId: row.scheduleId,
+    scheduledFor: row.scheduledFor,
+    status: "failed",
+    errorMessage: message,
+    errorDetails: details,
+    completedAt: now,
   };
+}
 
-  for (const job of jobs) {
-    // With isolate, a savepoint per schedule. One at a time: pipelining creates on the
-    // transaction's connection saved ~10%, but a connection dying mid-pipeline made postgres.js
-    // throw an uncaught TypeError (connection.js nextWrite), which would kill the server process.
-    const [outcome] = await Promise.allSettled([isolate ? tx.transaction((sp) => create(sp, job.request)) : create(tx, job.request)]);
-    // Without savepoints, a database error aborted the whole transaction: throw it (a row
-    // error makes materializeDue run the batch again with savepoints).
-    if (!isolate && outcome!.status === "rejected" && isDatabaseError(outcome!.reason)) throw outcome!.reason;
-    settle(job, outcome!);
-  }
+/** What the INSERT wrote: one per run, except slots that already had theirs. */
+export interface Written {
+  scheduleId: string;
+  status: string;
+}
 
-  if (failures.length > 0) await tx.insert(reportExecutions).values(failures);
-  if (skips.length > 0) await tx.insert(reportScheduleSkips).values(skips).onConflictDoNothing();
-  if (advances.length > 0) {
-    await tx.execute(sql`
-      UPDATE report_schedules AS s SET next_run_at = v.next
-        FROM (VALUES ${sql.join(
-          advances.map((a) => sql`(${a.id}::uuid, ${a.next.toISOString()}::timestamptz)`),
-          sql`, `,
-        )}) AS v(id, next)
-       WHERE s.id = v.id`);
-  }
-  for (const p of pauses) {
-    await tx.update(reportSchedules).set({ isPaused: true, pauseReason: p.reason }).where(eq(reportSchedules.id, p.id));
-    s.paused += 1;
-  }
-  return s;
+/**
+ * Writes a batch's runs in one statement (one JSON parameter, so no bind-parameter limit),
+ * skipping any (schedule, slot) that already has its run. The row triggers on
+ * report_executions keep report_definitions' last_* copies true as for any other insert.
+ */
+export async function insertRuns(tx: Database, rows: NewExecution[]): Promise<Written[]> {
+  if (rows.length === 0) return [];
+  const records = rows.map((r) => ({
+    execution_id: r.executionId,
+    report_id: r.reportId ?? null,
+    template_id: r.templateId ?? null,
+    instance_id: r.instanceId ?? null,
+    user_id: r.userId ?? null,
+    triggered_by: r.triggeredBy,
+    schedule_id: r.scheduleId ?? null,
+    scheduled_for: r.scheduledFor ?? null,
+    collection_id: r.collectionId ?? null,
+    status: r.status ?? "pending",
+    parameters_snapshot: r.parametersSnapshot ?? null,
+    rendered_sql: r.renderedSql ?? null,
+    template_version: r.templateVersion ?? null,
+    time_window_start: r.timeWindowStart ?? null,
+    time_window_end: r.timeWindowEnd ?? null,
+    time_window_timezone: r.timeWindowTimezone ?? null,
+    error_message: r.errorMessage ?? null,
+    error_details: r.errorDetails ?? null,
+    completed_at: r.completedAt ?? null,
+  }));
+  const cols = sql.raw(
+    "execution_id, report_id, template_id, instance_id, user_id, triggered_by, schedule_id, scheduled_for, collection_id, status, parameters_snapshot, rendered_sql, template_version, time_window_start, time_window_end, time_window_timezone, error_message, error_details, completed_at",
+  );
+  const out = await tx.execute<{ schedule_id: string; status: string }>(sql`
+    INSERT INTO report_executions (${cols})
+    SELECT execution_id, report_id, template_id, instance_id, user_id, triggered_by, schedule_id, scheduled_for, collection_id, status,
+           COALESCE(parameters_snapshot, '{}'::jsonb), rendered_sql, template_version, time_window_start, time_window_end,
+           time_window_timezone, error_message, error_details, completed_at
+      FROM json_to_recordset(${JSON.stringify(records)}::json) AS r(
+             execution_id text, report_id uuid, template_id uuid, instance_id uuid, user_id uuid, triggered_by text,
+             schedule_id uuid, scheduled_for timestamptz, collection_id uuid, status text, parameters_snapshot jsonb,
+             rendered_sql text, template_version integer, time_window_start timestamptz, time_window_end timestamptz,
+             time_window_timezone text, error_message text, error_details jsonb, completed_at timestamptz)
+    ON CONFLICT (schedule_id, scheduled_for) WHERE schedule_id IS NOT NULL AND scheduled_for IS NOT NULL DO NOTHING
+    RETURNING schedule_id, status`);
+  return [...out].map((r) => ({ scheduleId: r.schedule_id, status: r.status }));
 }
 
 function missedReason(plan: DueOccurrences): string {
   const n = plan.skipped.length + plan.skippedUnrecorded + 1;
   return `Missed while no scheduler tick ran: of ${n} missed runs only the latest (${plan.latest!.toISOString()}) ran.`;
+}
+
+function offPatternReason(c: Claimed, plan: DueOccurrences): string {
+  return (
+    `Not run: the next run was set to ${plan.offPattern!.toISOString()}, which is not a time this schedule's cron "${c.cronExpression}" ` +
+    `(${c.timezone}) gives (set by hand, imported, or left by an earlier cron). The schedule continues on its cron` +
+    (plan.latest ? `; it ran for ${plan.latest.toISOString()}.` : ` from ${plan.next.toISOString()}.`)
+  );
 }
 
 /** PostgreSQL's SQLSTATE of an error (drizzle wraps the driver's error as `cause`). */
@@ -339,14 +463,6 @@ function isDatabaseError(e: unknown): boolean {
     if (typeof (x as { code?: unknown }).code === "string") return true;
   }
   return false;
-}
-
-function classify(e: unknown): "app" | "bug" | "slot-taken" | "row" | "fatal" {
-  if (e instanceof AppError) return "app";
-  if (!isDatabaseError(e)) return "bug";
-  if (uniqueViolation(e) === "uq_report_executions_schedule_slot") return "slot-taken";
-  if (isRowError(sqlState(e))) return "row";
-  return "fatal";
 }
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e)).split("\n")[0]!.slice(0, 500);

@@ -1,9 +1,11 @@
+import { getDb } from "@/db/client";
 import type { reportDefinitions } from "@/db/schema";
 import { StatusBadge } from "@/app/_components/badges";
 import type { ExecutionStatus } from "@/db/schema";
 import { describeSchedule, nextRunAfter, presetOf } from "@/lib/scheduler/cron";
 import { formatInZone, upcomingRuns, type Schedule } from "@/lib/scheduler/schedules";
 import { schedulerSettings, schedulerSettingsFromEnv } from "@/lib/scheduler/settings";
+import { recentSkips } from "@/lib/scheduler/skips";
 import { ScheduleControls } from "./schedule-controls";
 import { ScheduleForm, type ScheduleFormValues } from "./schedule-form";
 
@@ -29,10 +31,11 @@ function formValuesOf(s: Schedule): ScheduleFormValues {
 
 /**
  * The report's schedule: in words, its cron and zone, the next 5 runs in its zone (with the
- * window each covers), the last run, consecutive failures and why it is paused; or, without
- * one, the form to add it.
+ * window each covers), the last run, consecutive failures, why it is paused and the slots it
+ * skipped with why (so a slot that did not run is never lost silently); or, without one, the
+ * form to add it. The page has checked access to the report, so the skips load here.
  */
-export function ScheduleSection({
+export async function ScheduleSection({
   reportId,
   report,
   schedule,
@@ -71,6 +74,7 @@ export function ScheduleSection({
     // A stored cron that no longer parses: the pause reason says so.
   }
   const failures = schedule.failureCount ?? 0;
+  const skips = await recentSkips(getDb(), schedule.id);
 
   return (
     <section data-testid="schedule-card" data-state={state} className="rounded-lg border border-slate-200 bg-white p-4">
@@ -136,6 +140,22 @@ export function ScheduleSection({
           </dd>
         </dl>
       </div>
+
+      {skips.length > 0 && (
+        <div data-testid="schedule-skips" className="mt-4 text-sm">
+          <h3 className="text-xs font-medium text-slate-500">Skipped runs (newest first)</h3>
+          <ul className="mt-1 space-y-1">
+            {skips.map((k) => (
+              <li key={k.scheduledFor.toISOString()} data-testid="schedule-skip">
+                <span className="tabular-nums">{formatInZone(k.scheduledFor, tz)}</span>
+                <span data-testid="schedule-skip-reason" className="ml-2 text-slate-600">
+                  {k.reason}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
 
       <div className="mt-4">
         <ScheduleControls
