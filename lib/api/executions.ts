@@ -5,7 +5,7 @@ import { instanceScope, type SessionUser } from "../../db/queries/access";
 import { amcInstances, EXECUTION_STATUSES, executionResultRows, executionResults, reportDefinitions, reportExecutions, TRIGGERS } from "../../db/schema";
 import { executionForUserOrThrow, type Execution } from "../auth/guards";
 import { EXPORT_FORMATS } from "../dashboards/export";
-import { cancelExecution } from "../executions/cancel";
+import { cancelRunForUser } from "../executions/cancel";
 import type { EngineDeps } from "../engine/deps";
 import { AppError } from "../errors";
 import { executionIdSchema, reportIdSchema } from "../ids";
@@ -167,7 +167,8 @@ export async function apiCancelExecution(deps: EngineDeps, user: SessionUser, ex
   if (execution.status !== "pending" && execution.status !== "running") {
     throw new AppError("CONFLICT", `This run already ended (${execution.status}); there is nothing to cancel.`);
   }
-  const res = await cancelExecution(deps, execution.id);
+  // Through the signed-in user's cancel, so an API cancel is in the audit log as the UI's is.
+  const res = await cancelRunForUser(deps, user, executionId);
   return { executionId, status: res.status };
 }
 

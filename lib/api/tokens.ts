@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Database } from "../../db/client";
 import type { SessionUser } from "../../db/queries/access";
 import { API_TOKEN_SCOPES, apiTokens, users, type ApiTokenScope } from "../../db/schema";
+import { recordAudit } from "../audit/record";
 import { AppError, notFound } from "../errors";
 
 /**
@@ -58,6 +59,15 @@ export async function createApiToken(
     .values({ userId: user.id, name: input.name, tokenHash: hashToken(token), scope: input.scope, expiresAt, createdAt: now })
     .returning({ id: apiTokens.id });
   const [view] = await tokenViews(db, eq(apiTokens.id, row!.id));
+  // The token's id and name, never the token or its hash (lib/audit/record.ts drops those keys).
+  await recordAudit(db, {
+    actor: { id: user.id, email: view!.userEmail },
+    action: "token.create",
+    targetType: "api_token",
+    targetId: row!.id,
+    details: { tokenName: input.name, scope: input.scope, expiresAt: expiresAt?.toISOString() ?? null },
+    now,
+  });
   return { token, view: view! };
 }
 
@@ -90,13 +100,19 @@ export async function listApiTokens(db: Database, user: SessionUser): Promise<To
 export async function revokeApiToken(db: Database, user: SessionUser, tokenId: string, now: Date): Promise<void> {
   if (!z.uuid().safeParse(tokenId).success) throw notFound("Token");
   const own = user.role === "admin" ? undefined : eq(apiTokens.userId, user.id);
-  const [row] = await db.select({ id: apiTokens.id }).from(apiTokens).where(and(eq(apiTokens.id, tokenId), own));
+  const [row] = await db
+    .select({ id: apiTokens.id, name: apiTokens.name, revokedAt: apiTokens.revokedAt })
+    .from(apiTokens)
+    .where(and(eq(apiTokens.id, tokenId), own));
   if (!row) throw notFound("Token");
   // Revoking twice keeps the first time.
   await db
     .update(apiTokens)
     .set({ revokedAt: sql`coalesce(${apiTokens.revokedAt}, ${now.toISOString()}::timestamptz)` })
     .where(eq(apiTokens.id, tokenId));
+  if (!row.revokedAt) {
+    await recordAudit(db, { actor: user, action: "token.revoke", targetType: "api_token", targetId: row.id, details: { tokenName: row.name }, now });
+  }
 }
 
 export interface TokenCaller {

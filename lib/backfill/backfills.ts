@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Database } from "../../db/client";
 import { queryTemplates, reportDataCollections, reportExecutions, type CollectionStatus } from "../../db/schema";
 import type { SessionUser } from "../../db/queries/access";
+import { recordAudit } from "../audit/record";
 import { backfillForUserOrThrow, reportForUserOrThrow, type Report } from "../auth/guards";
 import { AppError } from "../errors";
 import { consume, rateLimited } from "../limits/consume";
@@ -149,6 +150,15 @@ export async function startBackfill(
       })
       .returning();
     await createSegments(tx, report.id, collection!.id, user.id, p.segments, now);
+    await recordAudit(tx, {
+      actor: user,
+      action: "backfill.start",
+      targetType: "backfill",
+      targetId: collection!.collectionId,
+      instanceId: report.instanceId,
+      details: { reportId: report.reportId, lookbackDays: p.lookbackDays, segmentType: p.segmentType, segments: p.segments.length, start: p.start, end: p.end },
+      now,
+    });
     return { collectionId: collection!.collectionId, totalSegments: p.segments.length, status: "running" as const, plan: planView(p) };
   });
 }
@@ -275,6 +285,15 @@ export async function retryFailedSegments(
       .update(reportDataCollections)
       .set({ status: "running", updatedAt: now })
       .where(eq(reportDataCollections.id, collection.id));
+    await recordAudit(tx, {
+      actor: user,
+      action: "backfill.retry",
+      targetType: "backfill",
+      targetId: collection.collectionId,
+      instanceId: report.instanceId,
+      details: { reportId: report.reportId, retried: failed.length },
+      now,
+    });
     return { collectionId: collection.collectionId, retried: failed.length, status: "running" as const };
   });
 }
@@ -299,6 +318,17 @@ export async function cancelBackfill(
       .update(reportDataCollections)
       .set({ status: "cancelled", updatedAt: now })
       .where(eq(reportDataCollections.id, found.collection.id));
+    // One entry for the backfill, with the transaction that marks it cancelled; its segments'
+    // cancels below are the system acting on that (no run.cancel per segment).
+    await recordAudit(tx, {
+      actor: user,
+      action: "backfill.cancel",
+      targetType: "backfill",
+      targetId: found.collection.collectionId,
+      instanceId: found.report.instanceId,
+      details: { reportId: found.report.reportId },
+      now,
+    });
     return found;
   });
   const dropped = await db

@@ -1,5 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { reportExecutions } from "../../db/schema";
+import type { SessionUser } from "../../db/queries/access";
+import { recordAudit } from "../audit/record";
+import { executionForUserOrThrow } from "../auth/guards";
 import { AppError } from "../errors";
 import type { EngineDeps } from "../engine/deps";
 import { instanceRef } from "./instance-ref";
@@ -55,4 +58,24 @@ export async function cancelExecution(deps: EngineDeps, executionUuid: string): 
     .set(ended("cancelled", now))
     .where(and(eq(reportExecutions.id, row.id), eq(reportExecutions.status, "running")));
   return { status: "cancelled", cancelledAt: now };
+}
+
+/**
+ * Cancel for a signed-in user: the run loaded through its guard, cancelled, and the request
+ * recorded in the audit log. Right after, since cancelling spans AMC and several statements;
+ * a backfill's cancel records itself once instead of once per segment (lib/backfill).
+ */
+export async function cancelRunForUser(deps: EngineDeps, user: SessionUser, executionId: string): Promise<CancelResult> {
+  const { execution, reportId } = await executionForUserOrThrow(deps.db, user, executionId);
+  const result = await cancelExecution(deps, execution.id);
+  await recordAudit(deps.db, {
+    actor: user,
+    action: "run.cancel",
+    targetType: "execution",
+    targetId: execution.executionId,
+    instanceId: execution.instanceId,
+    details: { reportId, status: result.status },
+    now: deps.now,
+  });
+  return result;
 }

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { reportDefinitions, reportExecutions, type TriggeredBy } from "../../db/schema";
 import { type SessionUser } from "../../db/queries/access";
+import { recordAudit } from "../audit/record";
 import { reportForUserOrThrow } from "../auth/guards";
 import { AppError, notFound, uniqueViolation } from "../errors";
 import { newExecutionId } from "../ids";
@@ -142,7 +143,7 @@ export async function runReportNow(
   const report = await reportForUserOrThrow(db, user, input.reportId);
   // A replayed key (double click, retried request) is the same run, not another one to count.
   if (!(await byKey(db, report.id, input.idempotencyKey))) await consume(db, LIMITS.runNow, user.id, now);
-  return createExecution(db, {
+  const run = await createExecution(db, {
     reportUuid: report.id,
     triggeredBy: input.triggeredBy ?? "manual",
     now,
@@ -151,4 +152,18 @@ export async function runReportNow(
     window: input.window,
     valueOverrides: input.valueOverrides,
   });
+  // Right after, not inside one transaction: createExecution's idempotency race recovers from a
+  // unique violation, which would abort a surrounding transaction. A replayed key made nothing.
+  if (run.created) {
+    await recordAudit(db, {
+      actor: user,
+      action: "run.create",
+      targetType: "execution",
+      targetId: run.execution.executionId,
+      instanceId: report.instanceId,
+      details: { reportId: report.reportId, triggeredBy: run.execution.triggeredBy },
+      now,
+    });
+  }
+  return run;
 }

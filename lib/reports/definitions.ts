@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Database } from "../../db/client";
 import { amcInstances, queryTemplates, reportDefinitions, reportExecutions, reportSchedules } from "../../db/schema";
 import { type SessionUser } from "../../db/queries/access";
+import { recordAudit } from "../audit/record";
 import { reportForUserOrThrow, type Report } from "../auth/guards";
 import { AppError, notFound, parseInput } from "../errors";
 import { startBackfill } from "../backfill/backfills";
@@ -13,6 +14,7 @@ import { LIMITS } from "../limits/limits";
 import type { TriggeredBy } from "../../db/schema";
 import { newReportId, reportIdSchema } from "../ids";
 import { loadTemplate } from "../templates/load";
+import { windowSpecSchema } from "../params/window";
 import { cronWarnings, describeSchedule, nextRunAfter } from "../scheduler/cron";
 import { createSchedule, createScheduleSchema, resolveSpec, scheduleSpecSchema, upcomingRuns, type UpcomingRun } from "../scheduler/schedules";
 import { checkAgainst, checkBuilderInput, invalidInput, validateParametersSchema, type BuilderContext } from "./validate";
@@ -85,6 +87,15 @@ export async function createReport(
         updatedAt: now,
       })
       .returning();
+    await recordAudit(tx, {
+      actor: user,
+      action: "report.create",
+      targetType: "report",
+      targetId: report!.reportId,
+      instanceId: report!.instanceId,
+      details: { name, templateId: context.template.templateId, run: run.kind },
+      now,
+    });
     if (run.kind === "once") {
       const { execution } = await createExecution(tx, {
         reportUuid: report!.id,
@@ -199,7 +210,42 @@ export async function updateReport(
       updatedAt: now,
     })
     .where(eq(reportDefinitions.id, report.id));
+  // One UPDATE, recorded right after it: which fields and parameters changed, never their values.
+  await recordAudit(db, {
+    actor: user,
+    action: "report.update",
+    targetType: "report",
+    targetId: report.reportId,
+    instanceId: report.instanceId,
+    details: { name: parsed.name, ...changesOf(report, { ...parsed, description: parsed.description || null, values: result.values, window, timezone }) },
+    now,
+  });
   return { reportId: report.reportId };
+}
+
+/** JSON with object keys sorted, so two equal documents compare equal whatever their key order. */
+const canonical = (v: unknown): string =>
+  JSON.stringify(v ?? null, (_k, x: unknown) =>
+    x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x,
+  );
+const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
+
+/** The names of what an edit changed (fields, parameter keys), for the audit log. */
+function changesOf(
+  before: Report,
+  after: { name: string; description: string | null; values: Record<string, unknown>; window: unknown; timezone: string },
+): { changed: string[]; changedParameters: string[] } {
+  const old = (before.parameters ?? {}) as Record<string, unknown>;
+  const changedParameters = [...new Set([...Object.keys(old), ...Object.keys(after.values)])].filter((k) => !same(old[k], after.values[k])).sort();
+  const changed = [
+    before.name !== after.name && "name",
+    (before.description ?? null) !== after.description && "description",
+    changedParameters.length > 0 && "parameters",
+    // Compared as parsed, defaults filled in, as the edit's window is.
+    !same(windowSpecSchema.safeParse(before.windowSpec).data ?? before.windowSpec, after.window) && "window",
+    before.timezone !== after.timezone && "timezone",
+  ].filter((c): c is string => typeof c === "string");
+  return { changed, changedParameters };
 }
 
 /** Duplicate: a new report with the same template, instance, values, window and zone; no schedule, no runs. */
@@ -224,6 +270,15 @@ export async function duplicateReport(db: Database, user: SessionUser, reportId:
       updatedAt: now,
     })
     .returning({ reportId: reportDefinitions.reportId });
+  await recordAudit(db, {
+    actor: user,
+    action: "report.duplicate",
+    targetType: "report",
+    targetId: copy!.reportId,
+    instanceId: report.instanceId,
+    details: { name, from: report.reportId },
+    now,
+  });
   return { reportId: copy!.reportId };
 }
 
@@ -236,6 +291,14 @@ export async function deleteReport(db: Database, user: SessionUser, reportId: st
   return db.transaction(async (tx) => {
     const [runs] = await tx.select({ n: count() }).from(reportExecutions).where(eq(reportExecutions.reportId, report.id));
     await tx.delete(reportDefinitions).where(eq(reportDefinitions.id, report.id));
+    await recordAudit(tx, {
+      actor: user,
+      action: "report.delete",
+      targetType: "report",
+      targetId: reportId,
+      instanceId: report.instanceId,
+      details: { name: report.name, deletedRuns: runs?.n ?? 0 },
+    });
     return { reportId, deletedRuns: runs?.n ?? 0 };
   });
 }

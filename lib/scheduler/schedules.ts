@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Database } from "../../db/client";
 import { reportDefinitions, reportSchedules, type Frequency, type ScheduleType } from "../../db/schema";
 import { type SessionUser } from "../../db/queries/access";
+import { recordAudit, type AuditAction } from "../audit/record";
 import { reportForUserOrThrow, scheduleForUserOrThrow } from "../auth/guards";
 import { AppError, notFound, uniqueViolation } from "../errors";
 import { newScheduleId, reportIdSchema, scheduleIdSchema } from "../ids";
@@ -216,6 +217,30 @@ export async function previewSchedule(db: Database, user: SessionUser, parsed: C
   };
 }
 
+/**
+ * One audit entry for a schedule change: its cron and zone (what a reader wants to know), never
+ * its default parameter values. Pause/resume are single UPDATEs, recorded right after them; the
+ * others inside their transaction.
+ */
+async function audit(
+  db: Database,
+  user: SessionUser,
+  action: AuditAction,
+  schedule: Pick<Schedule, "scheduleId" | "cronExpression" | "timezone">,
+  report: { reportId: string; instanceId: string | null },
+  now: Date,
+) {
+  await recordAudit(db, {
+    actor: user,
+    action,
+    targetType: "schedule",
+    targetId: schedule.scheduleId,
+    instanceId: report.instanceId,
+    details: { reportId: report.reportId, cron: schedule.cronExpression, timezone: schedule.timezone },
+    now,
+  });
+}
+
 const CONFLICT_MESSAGE = "This report already has a schedule. Edit it, or delete it first.";
 
 /**
@@ -249,6 +274,7 @@ export async function createSchedule(db: Database, user: SessionUser, parsed: Cr
         })
         .returning();
       await alignReport(tx, report.id, spec, now);
+      await audit(tx, user, "schedule.create", row!, { reportId: report.reportId, instanceId: report.instanceId }, now);
       return row!;
     });
   } catch (e) {
@@ -291,13 +317,15 @@ export async function updateSchedule(db: Database, user: SessionUser, parsed: Up
       .returning();
     if (!row) throw notFound("Schedule");
     await alignReport(tx, report.id, spec, now);
+    await audit(tx, user, "schedule.update", row, { reportId: report.reportId, instanceId: report.instanceId }, now);
     return row;
   });
 }
 
 /** Pause: no new runs; next_run_at is kept (it is what resume would have run next). */
 export async function pauseSchedule(db: Database, user: SessionUser, parsed: ScheduleRef, now: Date): Promise<Schedule> {
-  const { schedule } = await scheduleForUserOrThrow(db, user, parsed.scheduleId);
+  const found = await scheduleForUserOrThrow(db, user, parsed.scheduleId);
+  const { schedule } = found;
   if (schedule.isPaused) return schedule;
   const [row] = await db
     .update(reportSchedules)
@@ -305,6 +333,7 @@ export async function pauseSchedule(db: Database, user: SessionUser, parsed: Sch
     .where(and(eq(reportSchedules.id, schedule.id), eq(reportSchedules.isActive, true)))
     .returning();
   if (!row) throw notFound("Schedule");
+  await audit(db, user, "schedule.pause", row, found, now);
   return row;
 }
 
@@ -314,7 +343,8 @@ export async function pauseSchedule(db: Database, user: SessionUser, parsed: Sch
  * the cause, or will see it pause again after N more failures).
  */
 export async function resumeSchedule(db: Database, user: SessionUser, parsed: ScheduleRef, now: Date): Promise<Schedule> {
-  const { schedule } = await scheduleForUserOrThrow(db, user, parsed.scheduleId);
+  const found = await scheduleForUserOrThrow(db, user, parsed.scheduleId);
+  const { schedule } = found;
   let nextRunAt: Date;
   try {
     nextRunAt = nextRunAfter(schedule.cronExpression, schedule.timezone, now);
@@ -327,6 +357,7 @@ export async function resumeSchedule(db: Database, user: SessionUser, parsed: Sc
     .where(and(eq(reportSchedules.id, schedule.id), eq(reportSchedules.isActive, true)))
     .returning();
   if (!row) throw notFound("Schedule");
+  await audit(db, user, "schedule.resume", row, found, now);
   return row;
 }
 
@@ -335,13 +366,15 @@ export async function resumeSchedule(db: Database, user: SessionUser, parsed: Sc
  * kept inactive so past runs still point at the schedule they ran for.
  */
 export async function deleteSchedule(db: Database, user: SessionUser, parsed: ScheduleRef, now: Date): Promise<{ scheduleId: string }> {
-  const { schedule } = await scheduleForUserOrThrow(db, user, parsed.scheduleId);
+  const found = await scheduleForUserOrThrow(db, user, parsed.scheduleId);
+  const { schedule } = found;
   await db.transaction(async (tx) => {
     await tx
       .update(reportSchedules)
       .set({ isActive: false, nextRunAt: null, updatedAt: now })
       .where(eq(reportSchedules.id, schedule.id));
     await tx.update(reportDefinitions).set({ frequency: "once", updatedAt: now }).where(eq(reportDefinitions.id, schedule.reportId!));
+    await audit(tx, user, "schedule.delete", schedule, found, now);
   });
   return { scheduleId: schedule.scheduleId };
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Database } from "../../db/client";
 import { PARAMETER_TYPES, queryTemplateParameters, queryTemplates } from "../../db/schema";
 import { type SessionUser } from "../../db/queries/access";
+import { recordAudit } from "../audit/record";
 import { assertAdmin } from "../auth/access";
 import { AppError, notFound, uniqueViolation, type FieldErrors } from "../errors";
 import { isBlank, PARAM_LIMITS, strictNumber, validationRulesSchema, valueSchema, type ParamDef } from "../params/definitions";
@@ -212,6 +213,16 @@ export async function saveTemplate(db: Database, user: SessionUser, parsed: Temp
           .values({ ...values, templateId: uuid, name: p.name })
           .onConflictDoUpdate({ target: [queryTemplateParameters.templateId, queryTemplateParameters.name], set: values });
       }
+      // The SQL is not copied into the log (long, and it names what a brand measures); the
+      // version says which save this was.
+      await recordAudit(tx, {
+        actor: user,
+        action: "template.save",
+        targetType: "template",
+        targetId: input.templateId,
+        details: { name: input.name, version, created: !existing },
+        now,
+      });
       return { templateId: input.templateId, version, created: !existing };
     });
   } catch (e) {

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { amcInstances, userInstanceAccess, users, type UserRole } from "../../db/schema";
 import { type SessionUser } from "../../db/queries/access";
+import { recordAudit } from "../audit/record";
 import { assertAdmin } from "../auth/access";
 import { hashPassword } from "../auth/password";
 import { AppError, foreignKeyViolation, notFound, parseInput, uniqueViolation } from "../errors";
@@ -43,6 +44,8 @@ export async function createUser(
       .values({ email: data.email, name: data.name, passwordHash, role: data.role })
       .returning({ id: users.id, email: users.email, name: users.name, role: users.role });
     if (!row) throw new Error("INSERT ... RETURNING gave no row");
+    // One INSERT, no transaction to share: recorded right after it. Never the password.
+    await recordAudit(db, { actor, action: "user.create", targetType: "user", targetId: row.email, details: { name: row.name, role: row.role } });
     return row;
   } catch (e) {
     // No pre-check: the unique constraint is the only check that holds under concurrency.
@@ -63,10 +66,10 @@ export async function grantInstanceAccess(
   assertAdmin(actor);
   const { userId, instanceId } = parseInput(grantSchema, input);
 
-  const [user] = await db.select({ id: users.id }).from(users).where(eq(users.id, userId)).limit(1);
+  const [user] = await db.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, userId)).limit(1);
   if (!user) throw notFound("User");
   const [instance] = await db
-    .select({ id: amcInstances.id })
+    .select({ id: amcInstances.id, instanceId: amcInstances.instanceId, instanceName: amcInstances.instanceName })
     .from(amcInstances)
     .where(eq(amcInstances.id, instanceId))
     .limit(1);
@@ -78,6 +81,16 @@ export async function grantInstanceAccess(
       .values({ userId, instanceId, grantedBy: actor.id })
       .onConflictDoNothing({ target: [userInstanceAccess.userId, userInstanceAccess.instanceId] })
       .returning({ userId: userInstanceAccess.userId });
+    if (rows.length > 0) {
+      await recordAudit(db, {
+        actor,
+        action: "access.grant",
+        targetType: "user",
+        targetId: user.email,
+        instanceId: instance.id,
+        details: { instance: instance.instanceId, instanceName: instance.instanceName },
+      });
+    }
     return { granted: rows.length > 0 };
   } catch (e) {
     // Deleted between the checks above and the insert.
@@ -100,5 +113,21 @@ export async function revokeInstanceAccess(
     .delete(userInstanceAccess)
     .where(and(eq(userInstanceAccess.userId, userId), eq(userInstanceAccess.instanceId, instanceId)))
     .returning({ userId: userInstanceAccess.userId });
+  if (rows.length > 0) {
+    // Named from the rows that still exist; the grant itself is gone.
+    const [user] = await db.select({ email: users.email }).from(users).where(eq(users.id, userId));
+    const [instance] = await db
+      .select({ instanceId: amcInstances.instanceId, instanceName: amcInstances.instanceName })
+      .from(amcInstances)
+      .where(eq(amcInstances.id, instanceId));
+    await recordAudit(db, {
+      actor,
+      action: "access.revoke",
+      targetType: "user",
+      targetId: user?.email ?? userId,
+      instanceId,
+      details: { instance: instance?.instanceId ?? null, instanceName: instance?.instanceName ?? null },
+    });
+  }
   return { revoked: rows.length > 0 };
 }

@@ -39,7 +39,10 @@ export default async function SettingsPage() {
 
   return (
     <div className="space-y-10">
-      <h1 className="text-lg font-semibold">Settings</h1>
+      <div className="flex items-baseline gap-3">
+        <h1 className="text-lg font-semibold">Settings</h1>
+        <Link href="/settings/audit" className="text-sm text-indigo-700 hover:underline">Audit log</Link>
+      </div>
 
       <section aria-labelledby="users-heading" className="space-y-3">
         <div>

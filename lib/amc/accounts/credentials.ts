@@ -4,6 +4,7 @@ import type { Database } from "../../../db/client";
 import { type SessionUser } from "../../../db/queries/access";
 import { accountViewColumns, type AccountView } from "../../../db/queries/instances";
 import { amcAccounts } from "../../../db/schema";
+import { recordAudit } from "../../audit/record";
 import { assertAdmin } from "../../auth/access";
 import {
   decryptSecret,
@@ -175,5 +176,14 @@ export async function connectAccountManually(
     .onConflictDoUpdate({ target: amcAccounts.accountId, set: fields })
     .returning(accountViewColumns);
   if (!row) throw new Error("INSERT ... RETURNING gave no row");
+  // Right after the one upsert. Ids and names only: the client id, secret and token stay out.
+  await recordAudit(db, {
+    actor,
+    action: "account.connect",
+    targetType: "amc_account",
+    targetId: data.accountId,
+    details: { accountName: data.accountName, region: data.region, via: "manual" },
+    now,
+  });
   return row;
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Database } from "../../../db/client";
 import { type SessionUser } from "../../../db/queries/access";
 import { amcAccounts, amcInstances } from "../../../db/schema";
+import { recordAudit } from "../../audit/record";
 import { assertAdmin } from "../../auth/access";
 import { encryptSecret } from "../../crypto/secrets";
 import { AppError, notFound, parseInput, type ErrorCode } from "../../errors";
@@ -195,8 +196,8 @@ export async function importInstances(
       updatedAt: now,
     };
   });
-  const saved = await db.transaction((tx) =>
-    tx
+  const saved = await db.transaction(async (tx) => {
+    const imported = await tx
       .insert(amcInstances)
       .values(rows)
       .onConflictDoUpdate({
@@ -211,7 +212,16 @@ export async function importInstances(
           updatedAt: excluded(amcInstances.updatedAt),
         },
       })
-      .returning({ instanceId: amcInstances.instanceId }),
-  );
+      .returning({ instanceId: amcInstances.instanceId });
+    await recordAudit(tx, {
+      actor,
+      action: "instances.import",
+      targetType: "amc_account",
+      targetId: account.accountId,
+      details: { count: imported.length, instanceIds: imported.map((r) => r.instanceId) },
+      now,
+    });
+    return imported;
+  });
   return { count: saved.length, instanceIds: saved.map((r) => r.instanceId) };
 }

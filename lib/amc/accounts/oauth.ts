@@ -5,6 +5,7 @@ import type { Database } from "../../../db/client";
 import { type SessionUser } from "../../../db/queries/access";
 import { accountViewColumns, type AccountView } from "../../../db/queries/instances";
 import { amcAccounts, amcOauthStates, users } from "../../../db/schema";
+import { recordAudit } from "../../audit/record";
 import { assertAdmin } from "../../auth/access";
 import { encryptSecret } from "../../crypto/secrets";
 import { AppError, parseInput } from "../../errors";
@@ -142,7 +143,7 @@ export async function completeAccountConnect(
   if (!code) throw new AccountConnectError("amazon_error", "VALIDATION_ERROR");
 
   // Re-read: an admin demoted during the consent page must not finish connecting.
-  const [user] = await db.select({ role: users.role }).from(users).where(eq(users.id, userId)).limit(1);
+  const [user] = await db.select({ role: users.role, email: users.email }).from(users).where(eq(users.id, userId)).limit(1);
   if (user?.role !== "admin") throw new AccountConnectError("forbidden", "FORBIDDEN");
 
   const env = options.env ?? process.env;
@@ -200,8 +201,8 @@ export async function completeAccountConnect(
     lastCheckedAt: now,
     updatedAt: now,
   }));
-  const accounts = await db.transaction((tx) =>
-    tx
+  const accounts = await db.transaction(async (tx) => {
+    const saved = await tx
       .insert(amcAccounts)
       .values(rows)
       .onConflictDoUpdate({
@@ -220,7 +221,19 @@ export async function completeAccountConnect(
           updatedAt: excluded(amcAccounts.updatedAt),
         },
       })
-      .returning(accountViewColumns),
-  );
+      .returning(accountViewColumns);
+    // One entry per account, with the upsert: ids and names, never the code or the tokens.
+    for (const a of unique) {
+      await recordAudit(tx, {
+        actor: { id: userId, email: user.email },
+        action: "account.connect",
+        targetType: "amc_account",
+        targetId: a.accountId,
+        details: { accountName: a.accountName, region: a.region && isAmcRegion(a.region) ? a.region : region, via: "oauth" },
+        now,
+      });
+    }
+    return saved;
+  });
   return { connected: accounts.length, accounts };
 }

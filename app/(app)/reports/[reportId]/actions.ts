@@ -3,9 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action } from "@/lib/actions/action";
-import { executionForUserOrThrow } from "@/lib/auth/guards";
 import { executionIdSchema, reportIdSchema } from "@/lib/ids";
-import { cancelExecution } from "@/lib/executions/cancel";
+import { cancelRunForUser } from "@/lib/executions/cancel";
 import { runReportNow } from "@/lib/executions/create";
 import { appEngineDeps } from "@/lib/engine/app-deps";
 
@@ -20,9 +19,8 @@ export const runNowAction = action(
 
 export const cancelRunAction = action(
   z.strictObject({ reportId: reportIdSchema, executionId: executionIdSchema }),
-  async (input, { db, user }) => {
-    const { execution } = await executionForUserOrThrow(db, user, input.executionId);
-    const result = await cancelExecution(appEngineDeps(new Date()), execution.id);
+  async (input, { user }) => {
+    const result = await cancelRunForUser(appEngineDeps(new Date()), user, input.executionId);
     revalidatePath(`/reports/${input.reportId}`);
     return { status: result.status, cancelledAt: result.cancelledAt?.toISOString() ?? null };
   },
