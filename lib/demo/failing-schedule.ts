@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { amcInstances, queryTemplates, reportDefinitions, reportSchedules, users } from "../../db/schema";
-import { DEMO_ADMIN, DEMO_INSTANCE } from "../config/demo";
+import { DEMO_ADMIN } from "../config/demo";
 import { createExecution } from "../executions/create";
 
 /**
@@ -12,14 +12,27 @@ import { createExecution } from "../executions/create";
  * failing run to a paused schedule, a notification and a mail in the outbox. Idempotent.
  */
 export const FAILING_REPORT_ID = "rpt_demofail01";
+export const FAILING_INSTANCE_ID = "amce2efailing01";
 
 export async function seedFailingSchedule(db: Database, now = new Date()): Promise<void> {
   await db.transaction(async (tx) => {
     const [exists] = await tx.select({ id: reportDefinitions.id }).from(reportDefinitions).where(eq(reportDefinitions.reportId, FAILING_REPORT_ID));
     if (exists) return;
     const [admin] = await tx.select().from(users).where(eq(users.email, DEMO_ADMIN.email));
-    const [instance] = await tx.select().from(amcInstances).where(eq(amcInstances.instanceId, DEMO_INSTANCE.instanceId));
-    if (!admin || !instance) throw new Error("seed the demo data first");
+    if (!admin) throw new Error("seed the demo data first");
+    // Its own built-in sandbox instance, so the demo instance's reports (which other specs count
+    // and filter) stay exactly the demo set.
+    const [instance] = await tx
+      .insert(amcInstances)
+      .values({
+        instanceId: FAILING_INSTANCE_ID,
+        instanceName: "Failing checks (e2e)",
+        region: "NA",
+        marketplaceId: "ATVPDKIKX0DER",
+        instanceType: "SANDBOX",
+        isBuiltinSandbox: true,
+      })
+      .returning();
     const [template] = await tx
       .insert(queryTemplates)
       .values({
@@ -35,7 +48,7 @@ export async function seedFailingSchedule(db: Database, now = new Date()): Promi
         reportId: FAILING_REPORT_ID,
         name: "Hourly check that fails",
         templateId: template!.id,
-        instanceId: instance.id,
+        instanceId: instance!.id,
         ownerId: admin.id,
         parameters: {},
         windowSpec: { kind: "last_days", n: 7 },

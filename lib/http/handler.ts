@@ -111,9 +111,8 @@ export function createRouteWrapper(deps: RouteDeps) {
         const rawQuery = queryObject(new URL(req.url).searchParams);
         const params = parsePart("params", config.params, rawParams);
         const query = parsePart("query", config.query, rawQuery);
-        const noBody = config.bodyOptional && req.body === null && !req.headers.get("content-type");
         const body = config.body
-          ? parsePart("body", config.body, noBody ? undefined : await readJsonBody(req, config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES))
+          ? parsePart("body", config.body, await readJsonBody(req, config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, { optional: config.bodyOptional }))
           : undefined;
 
         // In a rate-limit scope: a limit the domain consumed comes back as X-RateLimit-* headers.
@@ -270,25 +269,36 @@ function parsePart(part: "params" | "query" | "body", schema: z.ZodType | undefi
  * over `limit` bytes: by Content-Length up front, and by counting while reading, since a chunked
  * body has no length and a header can lie.
  */
-export async function readJsonBody(req: Request, limit: number): Promise<unknown> {
+export async function readJsonBody(req: Request, limit: number, opts: { optional?: boolean } = {}): Promise<unknown> {
   const type = (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type !== "application/json") fail("UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON (Content-Type: application/json).");
+  const tooLarge = () => fail("PAYLOAD_TOO_LARGE", `The body is larger than ${Math.round(limit / 1024)} KB.`);
   const declared = Number(req.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > limit) fail("PAYLOAD_TOO_LARGE", `The body is larger than ${Math.round(limit / 1024)} KB.`);
-  if (!req.body) fail("VALIDATION_ERROR", "The request has no body.");
-  const reader = req.body.getReader();
+  if (Number.isFinite(declared) && declared > limit) tooLarge();
+  if (type !== "application/json" && !(opts.optional && type === "")) {
+    fail("UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON (Content-Type: application/json).");
+  }
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      fail("PAYLOAD_TOO_LARGE", `The body is larger than ${Math.round(limit / 1024)} KB.`);
+  // Next hands a body-less POST an empty stream rather than null, so emptiness is read, not assumed.
+  if (req.body) {
+    const reader = req.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel();
+        tooLarge();
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
   }
+  if (size === 0) {
+    if (opts.optional) return undefined;
+    fail("VALIDATION_ERROR", "The request has no body.");
+  }
+  // A body-optional route sent bytes without saying they are JSON: refuse rather than guess.
+  if (type !== "application/json") fail("UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON (Content-Type: application/json).");
   const text = new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
   try {
     return JSON.parse(text);

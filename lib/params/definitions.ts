@@ -104,8 +104,26 @@ function listOf(item: z.ZodType<string, string>, maxItems: number, minItems: num
     );
 }
 
+// Building a parameter's schema costs ~20× parsing with it (measured: ~600 µs vs ~30 µs), and
+// the scheduler renders thousands of runs per tick from a handful of definitions: one schema per
+// distinct definition, kept. Keyed by content, since each batch loads its definitions afresh;
+// bounded, so a stream of edited templates cannot grow it without end.
+const schemaCache = new Map<string, z.ZodType>();
+const SCHEMA_CACHE_MAX = 2_000;
+
 /** The zod schema of one parameter's value; the same one runs in the browser and on the server. */
 export function valueSchema(def: ParamDef): z.ZodType {
+  const key = JSON.stringify(def);
+  let schema = schemaCache.get(key);
+  if (!schema) {
+    if (schemaCache.size >= SCHEMA_CACHE_MAX) schemaCache.clear();
+    schema = buildValueSchema(def);
+    schemaCache.set(key, schema);
+  }
+  return schema;
+}
+
+function buildValueSchema(def: ParamDef): z.ZodType {
   const r = def.rules;
   switch (def.type) {
     case "asin_list":

@@ -3,6 +3,7 @@ import { and, eq, ne, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { users, type UserRole } from "../../db/schema";
 import type { SessionUser } from "../../db/queries/access";
+import { recordAudit } from "../audit/record";
 import { assertAdmin } from "../auth/access";
 import { hashPassword, verifyPassword } from "../auth/password";
 import { endAllSessions } from "../auth/sessions";
@@ -60,12 +61,14 @@ export async function changeOwnPassword(
     .where(eq(users.id, actor.id))
     .returning({ email: users.email });
   if (!updated) throw new AppError("UNAUTHENTICATED", "Your session has ended. Sign in again.");
+  await recordAudit(db, { actor, action: "user.change_password", targetType: "user", targetId: updated.email, now });
   return updated;
 }
 
 /** Ends every session of the signed-in user, on every device (this one too). */
 export async function signOutEverywhere(db: Database, actor: SessionUser): Promise<void> {
   await endAllSessions(db, actor.id);
+  await recordAudit(db, { actor, action: "user.sign_out_everywhere", targetType: "user", targetId: actor.email });
 }
 
 function refuseSelf(actor: SessionUser, userId: string, what: string): void {
@@ -101,6 +104,8 @@ export async function resetUserPassword(
     .where(eq(users.id, userId))
     .returning({ email: users.email });
   if (!row) throw notFound("User");
+  // The temporary password is never logged: only that a reset happened, to whom, by whom.
+  await recordAudit(db, { actor, action: "user.reset_password", targetType: "user", targetId: row.email, now });
   return { email: row.email, temporaryPassword: password };
 }
 
@@ -118,8 +123,11 @@ export async function setUserRole(
     .update(users)
     .set({ role, sessionVersion: bumpVersion, updatedAt: now })
     .where(and(eq(users.id, userId), ne(users.role, role)))
-    .returning({ id: users.id });
-  if (row) return { changed: true, role };
+    .returning({ id: users.id, email: users.email });
+  if (row) {
+    await recordAudit(db, { actor, action: "user.set_role", targetType: "user", targetId: row.email, details: { role }, now });
+    return { changed: true, role };
+  }
   const [exists] = await db.select({ id: users.id }).from(users).where(eq(users.id, userId)).limit(1);
   if (!exists) throw notFound("User");
   return { changed: false, role };
@@ -136,6 +144,7 @@ export async function deleteUser(db: Database, actor: SessionUser, input: UserId
   try {
     const [row] = await db.delete(users).where(eq(users.id, userId)).returning({ email: users.email });
     if (!row) throw notFound("User");
+    await recordAudit(db, { actor, action: "user.delete", targetType: "user", targetId: row.email });
     return row;
   } catch (e) {
     // A table that keeps its rows' author without ON DELETE SET NULL: say so instead of a 500.

@@ -25,9 +25,10 @@ export async function changePasswordFormAction(
   const result = await changePasswordAction(form);
   if (!result.ok) return { error: result.error };
   // The change ended every session of the user, this one too; this browser signs in again with
-  // the new password through the ordinary sign-in, so next-auth issues the new session itself.
+  // the new password through the ordinary sign-in, so next-auth issues the new session itself,
+  // and lands back here with the confirmation (a sign-in always ends in a navigation).
   try {
-    await signIn("credentials", { email: result.data.email, password: String(form.get("newPassword")), redirect: false });
+    await signIn("credentials", { email: result.data.email, password: String(form.get("newPassword")), redirectTo: "/settings/password?changed=1" });
   } catch (e) {
     if (e instanceof AuthError) redirect("/signin");
     throw e;

@@ -1,14 +1,16 @@
 import type { Metadata } from "next";
 import { buttonClass } from "@/app/_components/form";
 import { requireUser } from "@/lib/auth/session";
+import { searchParam, type SearchParams } from "@/lib/http/search-params";
 import { signOutEverywhereFormAction } from "./actions";
 import { ChangePasswordForm } from "./password-form";
 
 export const metadata: Metadata = { title: "Password" };
 
 // For every signed-in user (members included): their own password and sessions.
-export default async function PasswordPage() {
+export default async function PasswordPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requireUser();
+  const changed = searchParam((await searchParams).changed) === "1";
   return (
     <div className="space-y-10">
       <h1 className="text-lg font-semibold">Password and sessions</h1>
@@ -20,7 +22,7 @@ export default async function PasswordPage() {
             Signed in as {user.email}. Changing your password signs you out everywhere else.
           </p>
         </div>
-        <ChangePasswordForm />
+        <ChangePasswordForm changed={changed} />
       </section>
 
       <section aria-labelledby="sessions-heading" className="space-y-3">

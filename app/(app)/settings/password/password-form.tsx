@@ -6,12 +6,12 @@ import { changePasswordFormAction, type ChangePasswordFormState } from "./action
 
 const INITIAL: ChangePasswordFormState = {};
 
-export function ChangePasswordForm() {
+export function ChangePasswordForm({ changed = false }: { changed?: boolean }) {
   const [state, formAction, pending] = useActionState(changePasswordFormAction, INITIAL);
   const fieldErrors = state.error?.fieldErrors ?? {};
   return (
     <form action={formAction} className="max-w-md space-y-4" noValidate>
-      {state.changed && (
+      {(state.changed || (changed && !state.error)) && (
         <FormBanner kind="success">Password changed. Your other sessions have been signed out.</FormBanner>
       )}
       {state.error && <FormBanner kind="error">{state.error.message}</FormBanner>}
