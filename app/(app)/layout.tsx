@@ -27,6 +27,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
             <span className="text-slate-600" data-testid="current-user">
               {user.name} <span className="text-slate-400">({user.role})</span>
             </span>
+            <Link href="/settings/api-tokens" className="text-slate-700 hover:text-indigo-700">API tokens</Link>
             <Link href="/settings/password" className="text-slate-700 hover:text-indigo-700">Password</Link>
             <form action={signOutAction}>
               <button type="submit" className="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-100">

@@ -42,6 +42,8 @@ export default async function SettingsPage() {
       <div className="flex items-baseline gap-3">
         <h1 className="text-lg font-semibold">Settings</h1>
         <Link href="/settings/audit" className="text-sm text-indigo-700 hover:underline">Audit log</Link>
+        <Link href="/settings/outbox" className="text-sm text-indigo-700 hover:underline">Mail outbox</Link>
+        <Link href="/settings/api-tokens" className="text-sm text-indigo-700 hover:underline">API tokens</Link>
       </div>
 
       <section aria-labelledby="users-heading" className="space-y-3">
