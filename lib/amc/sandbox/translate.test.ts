@@ -53,6 +53,8 @@ describe("translateAmcSql: mappings (§2.5)", () => {
     ["CAST('today' AS DATE)", "DATE '2025-04-30'"],
     ["CAST('yesterday' AS DATE)", "DATE '2025-04-29'"],
     ["CAST('now' AS TIMESTAMP)", "TIMESTAMP '2025-04-30 15:04:05.678'"],
+    // Object.prototype's names are ordinary strings, not day shifts: passed through unchanged.
+    ["CAST('constructor' AS DATE)", "CAST('constructor' AS date)"],
     ["BUILT_IN_PARAMETER('TIME_WINDOW_START')", "TIMESTAMP '2025-01-01 00:00:00'"],
     ["BUILT_IN_PARAMETER('TIME_WINDOW_END')", "TIMESTAMP '2025-04-01 00:00:00'"],
     ["a / b", "a / CAST(NULLIF(b, 0) AS double precision)"],

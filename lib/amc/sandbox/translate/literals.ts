@@ -31,8 +31,9 @@ export function nowLiteral(now: Date): string {
 export function relativeLiteral(value: string, type: "DATE" | "TIMESTAMP", now: Date): string | undefined {
   const dayShift: Record<string, number> = { today: 0, yesterday: -1, tomorrow: 1 };
   if (value === "now") return type === "DATE" ? todayLiteral(now) : nowLiteral(now);
-  const shift = dayShift[value];
-  if (shift === undefined) return undefined;
+  // Own keys only: 'constructor' or 'toString' are strings a query may cast, not day shifts.
+  if (!Object.hasOwn(dayShift, value)) return undefined;
+  const shift = dayShift[value]!;
   const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + shift));
   const day = d.toISOString().slice(0, 10);
   return type === "DATE" ? `DATE '${day}'` : `TIMESTAMP '${day} 00:00:00'`;
