@@ -4,6 +4,8 @@ import { listAmcAccounts, listInstancesForUser, type AccountListRow, type Instan
 import { connectFailureMessage, isConnectFailure } from "@/lib/amc/accounts/messages";
 import { lwaAppClient } from "@/lib/amc/accounts/oauth";
 import { requireUser } from "@/lib/auth/session";
+import { DataTable } from "@/app/_components/data-table";
+import { Section } from "@/app/_components/section";
 import { AccountActions } from "./account-actions";
 import { AccountStatusBadge, TypeBadge } from "./badges";
 import { ManualConnectForm } from "./manual-connect-form";
@@ -46,43 +48,30 @@ function InstancesTable({ rows, isAdmin }: { rows: InstanceListRow[]; isAdmin: b
     );
   }
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table data-testid="instances-table" className="min-w-full divide-y divide-slate-200 text-sm">
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-          <tr>
-            <th scope="col" className="px-3 py-2">Name</th>
-            <th scope="col" className="px-3 py-2">AMC instance id</th>
-            <th scope="col" className="px-3 py-2">Account</th>
-            <th scope="col" className="px-3 py-2">Region</th>
-            <th scope="col" className="px-3 py-2">Marketplace</th>
-            <th scope="col" className="px-3 py-2">Type</th>
-            <th scope="col" className="px-3 py-2">Active</th>
-            <th scope="col" className="px-3 py-2 text-right">Reports</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {rows.map((r) => (
-            <tr key={r.id} data-testid="instance-row" data-instance-id={r.instanceId}>
-              <td className="px-3 py-2 font-medium">{r.instanceName}</td>
-              <td className="px-3 py-2 font-mono text-xs">{r.instanceId}</td>
-              <td className="px-3 py-2">
-                {r.accountName ?? <span className="text-slate-500">{r.instanceType === "SANDBOX" ? "Built-in sandbox" : "Not linked"}</span>}
-                {r.accountStatus === "needs_reauthorization" && (
-                  <span className="ml-2 text-xs font-semibold text-red-700">Needs re-authorization</span>
-                )}
-              </td>
-              <td className="px-3 py-2">{r.region}</td>
-              <td className="px-3 py-2 font-mono text-xs">{r.marketplaceId ?? <span className="font-sans text-slate-400">—</span>}</td>
-              <td className="px-3 py-2"><TypeBadge type={r.instanceType} /></td>
-              <td className="px-3 py-2">
-                {r.isActive ? <span className="text-green-800">Active</span> : <span className="text-slate-500">Inactive</span>}
-              </td>
-              <td className="px-3 py-2 text-right tabular-nums">{r.reportCount.toLocaleString("en-US")}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      testId="instances-table"
+      columns={["Name", "AMC instance id", "Account", "Region", "Marketplace", "Type", "Active", { label: "Reports", className: "text-right" }]}
+    >
+      {rows.map((r) => (
+        <tr key={r.id} data-testid="instance-row" data-instance-id={r.instanceId}>
+          <td className="px-3 py-2 font-medium">{r.instanceName}</td>
+          <td className="px-3 py-2 font-mono text-xs">{r.instanceId}</td>
+          <td className="px-3 py-2">
+            {r.accountName ?? <span className="text-slate-500">{r.instanceType === "SANDBOX" ? "Built-in sandbox" : "Not linked"}</span>}
+            {r.accountStatus === "needs_reauthorization" && (
+              <span className="ml-2 text-xs font-semibold text-red-700">Needs re-authorization</span>
+            )}
+          </td>
+          <td className="px-3 py-2">{r.region}</td>
+          <td className="px-3 py-2 font-mono text-xs">{r.marketplaceId ?? <span className="font-sans text-slate-400">—</span>}</td>
+          <td className="px-3 py-2"><TypeBadge type={r.instanceType} /></td>
+          <td className="px-3 py-2">
+            {r.isActive ? <span className="text-green-800">Active</span> : <span className="text-slate-500">Inactive</span>}
+          </td>
+          <td className="px-3 py-2 text-right tabular-nums">{r.reportCount.toLocaleString("en-US")}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -186,13 +175,11 @@ export default async function InstancesPage({
 
       {isAdmin && (
         <>
-          <section aria-labelledby="accounts-heading" className="space-y-3">
-            <div>
-              <h2 id="accounts-heading" className="text-base font-semibold">Amazon Ads accounts</h2>
-              <p className="text-sm text-slate-600">
-                Connections to Amazon Marketing Cloud. Runs on an instance use its account&apos;s stored authorization.
-              </p>
-            </div>
+          <Section
+            id="accounts-heading"
+            title="Amazon Ads accounts"
+            intro="Connections to Amazon Marketing Cloud. Runs on an instance use its account's stored authorization."
+          >
             {accounts.length === 0 ? (
               <p className="text-sm text-slate-600">No Amazon Ads account is connected yet.</p>
             ) : (
@@ -202,15 +189,14 @@ export default async function InstancesPage({
                 ))}
               </ul>
             )}
-          </section>
+          </Section>
 
-          <section aria-labelledby="connect-heading" className="space-y-3">
-            <h2 id="connect-heading" className="text-base font-semibold">Connect an account</h2>
+          <Section id="connect-heading" title="Connect an account">
             <p className="text-sm text-slate-600">
               Sign in with Amazon and agree to share Amazon Ads access; every AMC account that login reaches is added.
             </p>
             <ConnectWithAmazon enabled={oauthEnabled} />
-          </section>
+          </Section>
 
           <section id="connect-manually" aria-labelledby="manual-heading" className="space-y-3">
             <h2 id="manual-heading" className="text-base font-semibold">Enter credentials manually</h2>

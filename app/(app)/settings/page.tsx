@@ -3,6 +3,9 @@ import Link from "next/link";
 import { getDb } from "@/db/client";
 import { listAllInstances, listUsersWithAccess, type InstanceOption } from "@/db/queries/users";
 import { requireUser } from "@/lib/auth/session";
+import { DataTable } from "@/app/_components/data-table";
+import { Forbidden, TitleWithLinks } from "@/app/_components/page-header";
+import { Section } from "@/app/_components/section";
 import { GrantAccessForm, RevokeButton, type InstanceChoice } from "./access-controls";
 import { CreateUserForm } from "./create-user-form";
 import { UserAccountControls } from "./user-account-controls";
@@ -25,13 +28,7 @@ function SandboxBadge() {
 export default async function SettingsPage() {
   const user = await requireUser();
   if (user.role !== "admin") {
-    // Checked here, not only in the nav: members can type the URL. Nothing is queried for them.
-    return (
-      <div role="alert" className="max-w-xl rounded-md border border-amber-200 bg-amber-50 px-4 py-3">
-        <h1 className="font-semibold text-amber-900">403: Not allowed</h1>
-        <p className="mt-1 text-sm text-amber-900">Only admins can manage users and access.</p>
-      </div>
-    );
+    return <Forbidden>Only admins can manage users and access.</Forbidden>;
   }
 
   const db = getDb();
@@ -39,96 +36,77 @@ export default async function SettingsPage() {
 
   return (
     <div className="space-y-10">
-      <div className="flex items-baseline gap-3">
-        <h1 className="text-lg font-semibold">Settings</h1>
-        <Link href="/settings/audit" className="text-sm text-indigo-700 hover:underline">Audit log</Link>
-        <Link href="/settings/outbox" className="text-sm text-indigo-700 hover:underline">Mail outbox</Link>
-        <Link href="/settings/api-tokens" className="text-sm text-indigo-700 hover:underline">API tokens</Link>
-      </div>
+      <TitleWithLinks
+        title="Settings"
+        links={[
+          { href: "/settings/audit", label: "Audit log" },
+          { href: "/settings/outbox", label: "Mail outbox" },
+          { href: "/settings/api-tokens", label: "API tokens" },
+        ]}
+      />
 
-      <section aria-labelledby="users-heading" className="space-y-3">
-        <div>
-          <h2 id="users-heading" className="text-base font-semibold">Users</h2>
-          <p className="text-sm text-slate-600">
-            Members see and change only the AMC instances granted to them; admins see every instance.
-          </p>
-        </div>
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table data-testid="users-table" className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-              <tr>
-                <th scope="col" className="px-3 py-2">Email</th>
-                <th scope="col" className="px-3 py-2">Name</th>
-                <th scope="col" className="px-3 py-2">Role</th>
-                <th scope="col" className="px-3 py-2">Instances granted</th>
-                <th scope="col" className="px-3 py-2">Grant access</th>
-                <th scope="col" className="px-3 py-2">Account</th>
+      <Section id="users-heading" title="Users" intro="Members see and change only the AMC instances granted to them; admins see every instance.">
+        <DataTable testId="users-table" columns={["Email", "Name", "Role", "Instances granted", "Grant access", "Account"]}>
+          {people.map((p) => {
+            const granted = new Set(p.instances.map((i) => i.id));
+            const choices: InstanceChoice[] = instances
+              .filter((i) => !granted.has(i.id))
+              .map((i) => ({ id: i.id, label: choiceLabel(i) }));
+            return (
+              <tr key={p.id} data-testid="user-row" data-email={p.email} className="align-top">
+                <td className="px-3 py-2 font-medium">{p.email}</td>
+                <td className="px-3 py-2">{p.name}</td>
+                <td className="px-3 py-2">
+                  <span className={p.role === "admin" ? "font-semibold text-indigo-700" : "text-slate-700"}>
+                    {p.role}
+                  </span>
+                </td>
+                <td className="px-3 py-2">
+                  {p.role === "admin" && <p className="mb-1 text-xs text-slate-500">All instances (admin)</p>}
+                  {p.instances.length === 0 ? (
+                    p.role === "admin" ? null : <p className="text-xs text-slate-500">None yet</p>
+                  ) : (
+                    <ul className="flex flex-wrap gap-1.5">
+                      {p.instances.map((i) => {
+                        const labelId = `grant-${p.id}-${i.id}`;
+                        return (
+                          <li
+                            key={i.id}
+                            data-testid="instance-chip"
+                            className="inline-flex items-center gap-1 rounded-full border border-slate-200 bg-slate-50 py-0.5 pl-2 pr-1"
+                          >
+                            <span id={labelId} title={i.instanceId}>{i.instanceName}</span>
+                            {i.instanceType === "SANDBOX" && <SandboxBadge />}
+                            <RevokeButton userId={p.id} instanceId={i.id} describedBy={labelId} />
+                          </li>
+                        );
+                      })}
+                    </ul>
+                  )}
+                </td>
+                <td className="px-3 py-2">
+                  {instances.length === 0 ? (
+                    <p className="text-xs text-slate-500">No instances yet</p>
+                  ) : (
+                    <GrantAccessForm userId={p.id} choices={choices} />
+                  )}
+                </td>
+                <td className="px-3 py-2">
+                  {p.id === user.id ? (
+                    <Link href="/settings/password" className="text-xs text-indigo-700 hover:underline">Your password</Link>
+                  ) : (
+                    <UserAccountControls userId={p.id} email={p.email} role={p.role} />
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {people.map((p) => {
-                const granted = new Set(p.instances.map((i) => i.id));
-                const choices: InstanceChoice[] = instances
-                  .filter((i) => !granted.has(i.id))
-                  .map((i) => ({ id: i.id, label: choiceLabel(i) }));
-                return (
-                  <tr key={p.id} data-testid="user-row" data-email={p.email} className="align-top">
-                    <td className="px-3 py-2 font-medium">{p.email}</td>
-                    <td className="px-3 py-2">{p.name}</td>
-                    <td className="px-3 py-2">
-                      <span className={p.role === "admin" ? "font-semibold text-indigo-700" : "text-slate-700"}>
-                        {p.role}
-                      </span>
-                    </td>
-                    <td className="px-3 py-2">
-                      {p.role === "admin" && <p className="mb-1 text-xs text-slate-500">All instances (admin)</p>}
-                      {p.instances.length === 0 ? (
-                        p.role === "admin" ? null : <p className="text-xs text-slate-500">None yet</p>
-                      ) : (
-                        <ul className="flex flex-wrap gap-1.5">
-                          {p.instances.map((i) => {
-                            const labelId = `grant-${p.id}-${i.id}`;
-                            return (
-                              <li
-                                key={i.id}
-                                data-testid="instance-chip"
-                                className="inline-flex items-center gap-1 rounded-full border border-slate-200 bg-slate-50 py-0.5 pl-2 pr-1"
-                              >
-                                <span id={labelId} title={i.instanceId}>{i.instanceName}</span>
-                                {i.instanceType === "SANDBOX" && <SandboxBadge />}
-                                <RevokeButton userId={p.id} instanceId={i.id} describedBy={labelId} />
-                              </li>
-                            );
-                          })}
-                        </ul>
-                      )}
-                    </td>
-                    <td className="px-3 py-2">
-                      {instances.length === 0 ? (
-                        <p className="text-xs text-slate-500">No instances yet</p>
-                      ) : (
-                        <GrantAccessForm userId={p.id} choices={choices} />
-                      )}
-                    </td>
-                    <td className="px-3 py-2">
-                      {p.id === user.id ? (
-                        <Link href="/settings/password" className="text-xs text-indigo-700 hover:underline">Your password</Link>
-                      ) : (
-                        <UserAccountControls userId={p.id} email={p.email} role={p.role} />
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      </section>
+            );
+          })}
+        </DataTable>
+      </Section>
 
-      <section aria-labelledby="create-user-heading" className="space-y-3">
-        <h2 id="create-user-heading" className="text-base font-semibold">Create user</h2>
+      <Section id="create-user-heading" title="Create user">
         <CreateUserForm />
-      </section>
+      </Section>
     </div>
   );
 }

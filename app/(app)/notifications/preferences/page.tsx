@@ -5,6 +5,8 @@ import { NOTIFICATION_EVENTS } from "@/db/schema";
 import { requireUser } from "@/lib/auth/session";
 import { EVENT_LABELS, getPreferences, scheduledReportsWithOptins } from "@/lib/notifications/inbox";
 import { buttonClass } from "@/app/_components/form";
+import { TitleWithLinks } from "@/app/_components/page-header";
+import { Section } from "@/app/_components/section";
 import { optinFormAction, savePreferencesFormAction } from "../actions";
 
 export const metadata: Metadata = { title: "Notification preferences" };
@@ -16,10 +18,7 @@ export default async function NotificationPreferencesPage() {
   const muted = new Set(prefs.mutedEvents);
   return (
     <div className="max-w-3xl space-y-8">
-      <div className="flex items-baseline gap-3">
-        <h1 className="text-lg font-semibold">Notification preferences</h1>
-        <Link href="/notifications" className="text-sm text-indigo-700 hover:underline">Back to notifications</Link>
-      </div>
+      <TitleWithLinks title="Notification preferences" links={[{ href: "/notifications", label: "Back to notifications" }]} />
 
       <form action={savePreferencesFormAction} className="space-y-4 rounded-lg border border-slate-200 bg-white p-4" data-testid="preferences-form">
         <fieldset className="space-y-2">
@@ -38,8 +37,7 @@ export default async function NotificationPreferencesPage() {
         <button type="submit" className={buttonClass("primary", "sm")}>Save preferences</button>
       </form>
 
-      <section aria-labelledby="optin-heading" className="space-y-2">
-        <h2 id="optin-heading" className="text-base font-semibold">Completed runs, per report</h2>
+      <Section id="optin-heading" title="Completed runs, per report" className="space-y-2">
         <p className="text-sm text-slate-600">Opt in to hear about every completed scheduled run of a report.</p>
         {reports.length === 0 ? (
           <p className="text-sm text-slate-600">No scheduled reports you can see.</p>
@@ -58,7 +56,7 @@ export default async function NotificationPreferencesPage() {
             ))}
           </ul>
         )}
-      </section>
+      </Section>
     </div>
   );
 }

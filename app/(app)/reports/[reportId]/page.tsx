@@ -7,7 +7,9 @@ import { getReportDetail, listRuns, RUNS_PAGE_SIZE } from "@/db/queries/report-d
 import { reportForUserOrThrow } from "@/lib/auth/guards";
 import { orNotFound, requireUser } from "@/lib/auth/session";
 import { StateBadge, StatusBadge } from "@/app/_components/badges";
+import { DataTable } from "@/app/_components/data-table";
 import { LocalTime } from "@/app/_components/local-time";
+import { BackLink } from "@/app/_components/page-header";
 import { formatBytes, formatDuration, formatWindow } from "@/app/_components/format";
 import { describeWindow } from "@/lib/params/describe";
 import { windowSpecSchema } from "@/lib/params/window";
@@ -46,9 +48,7 @@ export default async function ReportPage({
       <AutoRefresh active={live} />
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
-          <p className="text-sm">
-            <Link href="/reports" className="text-indigo-700 hover:underline">Reports</Link>
-          </p>
+          <BackLink href="/reports">Reports</BackLink>
           <h1 className="mt-1 text-xl font-semibold">{report.name}</h1>
           <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-600">
             <code className="font-mono text-xs">{report.reportId}</code>
@@ -110,66 +110,53 @@ export default async function ReportPage({
             No runs yet. Press <strong>Run now</strong> to run this report on its instance.
           </p>
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-            <table data-testid="runs-table" className="min-w-full divide-y divide-slate-200 text-sm">
-              <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-                <tr>
-                  <th scope="col" className="px-3 py-2">Run</th>
-                  <th scope="col" className="px-3 py-2">Status</th>
-                  <th scope="col" className="px-3 py-2">Trigger</th>
-                  <th scope="col" className="px-3 py-2">Window</th>
-                  <th scope="col" className="px-3 py-2">Created</th>
-                  <th scope="col" className="px-3 py-2">Duration</th>
-                  <th scope="col" className="px-3 py-2 text-right">Rows</th>
-                  <th scope="col" className="px-3 py-2">Details</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {runs.rows.map((r) => (
-                  <tr key={r.id} data-testid="run-row" data-execution-id={r.executionId} className="align-top">
-                    <td className="px-3 py-2">
-                      <Link href={`/reports/${report.reportId}/runs/${r.executionId}`} className="font-mono text-xs text-indigo-700 hover:underline">
-                        {r.executionId}
-                      </Link>
-                    </td>
-                    <td className="px-3 py-2">
-                      <StatusBadge status={r.status} />
-                      {r.waitingReason === "reauthorization" && r.status === "running" && (
-                        <span data-testid="run-waiting" className="mt-1 block text-xs text-amber-800">
-                          Waiting for re-authorization
-                        </span>
-                      )}
-                    </td>
-                    <td className="px-3 py-2 text-slate-700">
-                      {r.triggeredBy}
-                      {r.userName && <span className="block text-xs text-slate-500">by {r.userName}</span>}
-                    </td>
-                    <td className="px-3 py-2 text-xs text-slate-700">{formatWindow(r.timeWindowStart, r.timeWindowEnd, r.timeWindowTimezone)}</td>
-                    <td className="px-3 py-2"><LocalTime iso={r.createdAt?.toISOString() ?? null} /></td>
-                    <td className="px-3 py-2 tabular-nums">
-                      {r.startedAt ? formatDuration((r.completedAt ?? new Date()).getTime() - r.startedAt.getTime()) : "—"}
-                    </td>
-                    <td className="px-3 py-2 text-right tabular-nums">
-                      {r.rowCount ?? "—"}
-                      {r.sizeBytes !== null && <span className="block text-xs text-slate-500">{formatBytes(r.sizeBytes)}</span>}
-                    </td>
-                    <td className="max-w-md px-3 py-2">
-                      {r.errorMessage && <p data-testid="run-error-message" className="line-clamp-3 text-xs text-red-700">{r.errorMessage}</p>}
-                      {r.cancelRequestedAt && r.status === "running" && <p className="text-xs text-amber-800">Cancelling at AMC…</p>}
-                      {(r.status === "pending" || r.status === "running") && !r.cancelRequestedAt && (
-                        <CancelRunButton reportId={report.reportId} executionId={r.executionId} />
-                      )}
-                      {r.status === "completed" && (
-                        <Link href={`/reports/${report.reportId}/runs/${r.executionId}`} className="text-xs text-indigo-700 hover:underline">
-                          View result
-                        </Link>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            testId="runs-table"
+            columns={["Run", "Status", "Trigger", "Window", "Created", "Duration", { label: "Rows", className: "text-right" }, "Details"]}
+          >
+            {runs.rows.map((r) => (
+              <tr key={r.id} data-testid="run-row" data-execution-id={r.executionId} className="align-top">
+                <td className="px-3 py-2">
+                  <Link href={`/reports/${report.reportId}/runs/${r.executionId}`} className="font-mono text-xs text-indigo-700 hover:underline">
+                    {r.executionId}
+                  </Link>
+                </td>
+                <td className="px-3 py-2">
+                  <StatusBadge status={r.status} />
+                  {r.waitingReason === "reauthorization" && r.status === "running" && (
+                    <span data-testid="run-waiting" className="mt-1 block text-xs text-amber-800">
+                      Waiting for re-authorization
+                    </span>
+                  )}
+                </td>
+                <td className="px-3 py-2 text-slate-700">
+                  {r.triggeredBy}
+                  {r.userName && <span className="block text-xs text-slate-500">by {r.userName}</span>}
+                </td>
+                <td className="px-3 py-2 text-xs text-slate-700">{formatWindow(r.timeWindowStart, r.timeWindowEnd, r.timeWindowTimezone)}</td>
+                <td className="px-3 py-2"><LocalTime iso={r.createdAt?.toISOString() ?? null} /></td>
+                <td className="px-3 py-2 tabular-nums">
+                  {r.startedAt ? formatDuration((r.completedAt ?? new Date()).getTime() - r.startedAt.getTime()) : "—"}
+                </td>
+                <td className="px-3 py-2 text-right tabular-nums">
+                  {r.rowCount ?? "—"}
+                  {r.sizeBytes !== null && <span className="block text-xs text-slate-500">{formatBytes(r.sizeBytes)}</span>}
+                </td>
+                <td className="max-w-md px-3 py-2">
+                  {r.errorMessage && <p data-testid="run-error-message" className="line-clamp-3 text-xs text-red-700">{r.errorMessage}</p>}
+                  {r.cancelRequestedAt && r.status === "running" && <p className="text-xs text-amber-800">Cancelling at AMC…</p>}
+                  {(r.status === "pending" || r.status === "running") && !r.cancelRequestedAt && (
+                    <CancelRunButton reportId={report.reportId} executionId={r.executionId} />
+                  )}
+                  {r.status === "completed" && (
+                    <Link href={`/reports/${report.reportId}/runs/${r.executionId}`} className="text-xs text-indigo-700 hover:underline">
+                      View result
+                    </Link>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
         {pages > 1 && (
           <nav aria-label="Runs pages" className="flex gap-3 text-sm">

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { BackLink } from "@/app/_components/page-header";
 import { getDb } from "@/db/client";
 import { getBuilderTemplate, listBuilderInstances, listTemplateCategories, listTemplates, parseTemplateSearch } from "@/lib/templates/queries";
 import { requireUser } from "@/lib/auth/session";
@@ -30,11 +30,7 @@ export default async function NewReportPage({ searchParams }: { searchParams: Pr
   return (
     <div className="space-y-4">
       <div>
-        <p className="text-sm">
-          <Link href="/reports" className="text-indigo-700 hover:underline">
-            Reports
-          </Link>
-        </p>
+        <BackLink href="/reports">Reports</BackLink>
         <h1 className="mt-1 text-xl font-semibold text-slate-900">New report</h1>
       </div>
       <ReportWizard templates={templates} categories={categories} search={search} instances={instances} zones={timeZones()} initialTemplate={initialTemplate} />

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getDb } from "@/db/client";
+import { DataTable } from "@/app/_components/data-table";
+import { Section } from "@/app/_components/section";
 import { LocalTime } from "@/app/_components/local-time";
 import { listApiTokens, type TokenView } from "@/lib/api/tokens";
 import { requireUser } from "@/lib/auth/session";
@@ -34,50 +36,35 @@ export default async function ApiTokensPage() {
           <Link href="/api-docs" className="text-indigo-700 hover:underline">API</Link>. Revoking takes effect on the next request.
         </p>
       </div>
-      <section aria-labelledby="new-token-heading" className="space-y-3">
-        <h2 id="new-token-heading" className="text-base font-semibold">New token</h2>
+      <Section id="new-token-heading" title="New token">
         <CreateTokenForm />
-      </section>
-      <section aria-labelledby="tokens-heading" className="space-y-3">
-        <h2 id="tokens-heading" className="text-base font-semibold">{user.role === "admin" ? "All tokens" : "Your tokens"}</h2>
+      </Section>
+      <Section id="tokens-heading" title={user.role === "admin" ? "All tokens" : "Your tokens"}>
         {tokens.length === 0 ? (
           <p className="text-sm text-slate-600">No tokens yet.</p>
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-            <table data-testid="tokens-table" className="min-w-full divide-y divide-slate-200 text-sm">
-              <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-                <tr>
-                  <th scope="col" className="px-3 py-2">Name</th>
-                  {user.role === "admin" && <th scope="col" className="px-3 py-2">User</th>}
-                  <th scope="col" className="px-3 py-2">Scope</th>
-                  <th scope="col" className="px-3 py-2">Status</th>
-                  <th scope="col" className="px-3 py-2">Created</th>
-                  <th scope="col" className="px-3 py-2">Expires</th>
-                  <th scope="col" className="px-3 py-2">Last used</th>
-                  <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>
+          <DataTable
+            testId="tokens-table"
+            columns={["Name", user.role === "admin" && "User", "Scope", "Status", "Created", "Expires", "Last used", { label: <span className="sr-only">Actions</span> }]}
+          >
+            {tokens.map((t) => {
+              const s = status(t, now);
+              return (
+                <tr key={t.id} data-testid="token-row" data-name={t.name}>
+                  <td className="px-3 py-2 font-medium">{t.name}</td>
+                  {user.role === "admin" && <td className="px-3 py-2">{t.userEmail}</td>}
+                  <td className="px-3 py-2">{t.scope === "write" ? "read + write" : "read"}</td>
+                  <td className="px-3 py-2">{s}</td>
+                  <td className="px-3 py-2"><LocalTime iso={iso(t.createdAt)} /></td>
+                  <td className="px-3 py-2">{t.expiresAt ? <LocalTime iso={iso(t.expiresAt)} /> : "never"}</td>
+                  <td className="px-3 py-2">{t.lastUsedAt ? <LocalTime iso={iso(t.lastUsedAt)} /> : "never"}</td>
+                  <td className="px-3 py-2">{s === "active" && <RevokeTokenButton tokenId={t.id} name={t.name} />}</td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {tokens.map((t) => {
-                  const s = status(t, now);
-                  return (
-                    <tr key={t.id} data-testid="token-row" data-name={t.name}>
-                      <td className="px-3 py-2 font-medium">{t.name}</td>
-                      {user.role === "admin" && <td className="px-3 py-2">{t.userEmail}</td>}
-                      <td className="px-3 py-2">{t.scope === "write" ? "read + write" : "read"}</td>
-                      <td className="px-3 py-2">{s}</td>
-                      <td className="px-3 py-2"><LocalTime iso={iso(t.createdAt)} /></td>
-                      <td className="px-3 py-2">{t.expiresAt ? <LocalTime iso={iso(t.expiresAt)} /> : "never"}</td>
-                      <td className="px-3 py-2">{t.lastUsedAt ? <LocalTime iso={iso(t.lastUsedAt)} /> : "never"}</td>
-                      <td className="px-3 py-2">{s === "active" && <RevokeTokenButton tokenId={t.id} name={t.name} />}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </DataTable>
         )}
-      </section>
+      </Section>
     </div>
   );
 }

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getDb } from "@/db/client";
+import { DataTable } from "@/app/_components/data-table";
+import { Forbidden, TitleWithLinks } from "@/app/_components/page-header";
 import { AUDIT_ACTIONS, AUDIT_TARGET_TYPES, type AuditDetailValue } from "@/lib/audit/record";
 import { auditQueryParams, listAuditLog, parseAuditQuery, type AuditQuery, type AuditRow } from "@/lib/audit/queries";
 import { requireUser } from "@/lib/auth/session";
@@ -24,13 +26,7 @@ const inputClass = "rounded-md border border-slate-300 px-2 py-1 text-sm focus:b
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await requireUser();
   if (user.role !== "admin") {
-    // As on Settings: members can type the URL; nothing is queried for them.
-    return (
-      <div role="alert" className="max-w-xl rounded-md border border-amber-200 bg-amber-50 px-4 py-3">
-        <h1 className="font-semibold text-amber-900">403: Not allowed</h1>
-        <p className="mt-1 text-sm text-amber-900">Only admins can read the audit log.</p>
-      </div>
-    );
+    return <Forbidden>Only admins can read the audit log.</Forbidden>;
   }
   const query = parseAuditQuery(await searchParams);
   const { rows, nextBefore } = await listAuditLog(getDb(), user, query);
@@ -38,10 +34,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
 
   return (
     <div className="space-y-4">
-      <div className="flex items-baseline gap-3">
-        <h1 className="text-lg font-semibold">Audit log</h1>
-        <Link href="/settings" className="text-sm text-indigo-700 hover:underline">Back to settings</Link>
-      </div>
+      <TitleWithLinks title="Audit log" links={[{ href: "/settings", label: "Back to settings" }]} />
       <p className="text-sm text-slate-600">
         Who created, changed, ran, paused and deleted what, newest first. Times are UTC. Entries name records by id and name; they never hold passwords, tokens, secrets, SQL or parameter values.
       </p>
@@ -91,25 +84,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           {filtered || query.before ? "No entries match." : "Nothing has been recorded yet."}
         </p>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table data-testid="audit-table" className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-              <tr>
-                <th scope="col" className="px-3 py-2">When</th>
-                <th scope="col" className="px-3 py-2">Actor</th>
-                <th scope="col" className="px-3 py-2">Action</th>
-                <th scope="col" className="px-3 py-2">Target</th>
-                <th scope="col" className="px-3 py-2">Instance</th>
-                <th scope="col" className="px-3 py-2">Details</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {rows.map((r) => (
-                <AuditEntryRow key={r.id} row={r} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="audit-table" columns={["When", "Actor", "Action", "Target", "Instance", "Details"]}>
+          {rows.map((r) => (
+            <AuditEntryRow key={r.id} row={r} />
+          ))}
+        </DataTable>
       )}
 
       <nav aria-label="Pagination" className="flex gap-3 text-sm">

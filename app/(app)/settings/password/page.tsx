@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { buttonClass } from "@/app/_components/form";
+import { Section } from "@/app/_components/section";
 import { requireUser } from "@/lib/auth/session";
 import { searchParam, type SearchParams } from "@/lib/http/search-params";
 import { signOutEverywhereFormAction } from "./actions";
@@ -15,29 +16,21 @@ export default async function PasswordPage({ searchParams }: { searchParams: Pro
     <div className="space-y-10">
       <h1 className="text-lg font-semibold">Password and sessions</h1>
 
-      <section aria-labelledby="password-heading" className="space-y-3">
-        <div>
-          <h2 id="password-heading" className="text-base font-semibold">Change password</h2>
-          <p className="text-sm text-slate-600">
-            Signed in as {user.email}. Changing your password signs you out everywhere else.
-          </p>
-        </div>
+      <Section id="password-heading" title="Change password" intro={<>Signed in as {user.email}. Changing your password signs you out everywhere else.</>}>
         <ChangePasswordForm changed={changed} />
-      </section>
+      </Section>
 
-      <section aria-labelledby="sessions-heading" className="space-y-3">
-        <div>
-          <h2 id="sessions-heading" className="text-base font-semibold">Sessions</h2>
-          <p className="text-sm text-slate-600">
-            Signs you out on every device and browser, this one included (for a lost laptop or a session you do not recognise).
-          </p>
-        </div>
+      <Section
+        id="sessions-heading"
+        title="Sessions"
+        intro="Signs you out on every device and browser, this one included (for a lost laptop or a session you do not recognise)."
+      >
         <form action={signOutEverywhereFormAction}>
           <button type="submit" className={buttonClass("secondary")}>
             Sign out everywhere
           </button>
         </form>
-      </section>
+      </Section>
     </div>
   );
 }

@@ -6,6 +6,9 @@ import { getTemplateDetail } from "@/lib/templates/queries";
 import { requireUser } from "@/lib/auth/session";
 import type { ParamDef } from "@/lib/params/definitions";
 import { describeWindow } from "@/lib/params/describe";
+import { DataTable } from "@/app/_components/data-table";
+import { BackLink } from "@/app/_components/page-header";
+import { Section } from "@/app/_components/section";
 import { TemplateSql } from "../sql-view";
 
 export const metadata: Metadata = { title: "Template" };
@@ -57,11 +60,7 @@ export default async function TemplatePage({ params }: { params: Promise<{ templ
     <div className="space-y-6">
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
-          <p className="text-sm">
-            <Link href="/templates" className="text-indigo-700 hover:underline">
-              Templates
-            </Link>
-          </p>
+          <BackLink href="/templates">Templates</BackLink>
           <h1 className="mt-1 text-xl font-semibold">{t.name}</h1>
           <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-600">
             <code className="font-mono text-xs">{t.templateId}</code>
@@ -116,61 +115,39 @@ export default async function TemplatePage({ params }: { params: Promise<{ templ
         )}
       </dl>
 
-      <section aria-labelledby="params" className="space-y-2">
-        <h2 id="params" className="text-base font-semibold">
-          Parameters
-        </h2>
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table data-testid="param-table" className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-              <tr>
-                <th className="px-3 py-2">Name</th>
-                <th className="px-3 py-2">Type</th>
-                <th className="px-3 py-2">Required</th>
-                <th className="px-3 py-2">Default</th>
-                <th className="px-3 py-2">Validation</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {t.defs.map((d) => (
-                <tr key={d.name} className="align-top">
-                  <td className="px-3 py-2">
-                    <code className="font-mono text-xs">{`{{${d.name}}}`}</code>
-                    <span className="block text-slate-800">{d.label}</span>
-                    {(t.uiSchema.help?.[d.name] ?? d.help) && <span className="block text-xs text-slate-500">{t.uiSchema.help?.[d.name] ?? d.help}</span>}
-                  </td>
-                  <td className="px-3 py-2">{TYPE_LABELS[d.type] ?? d.type}</td>
-                  <td className="px-3 py-2">{d.required ? "yes" : "no"}</td>
-                  <td className="max-w-xs px-3 py-2 font-mono text-xs break-words">{formatDefault(d)}</td>
-                  <td className="px-3 py-2 text-xs">{formatRules(d)}</td>
-                </tr>
-              ))}
-              <tr className="align-top text-slate-600">
-                <td className="px-3 py-2">
-                  <code className="font-mono text-xs">{"{{window_start}} {{window_end}}"}</code>
-                </td>
-                <td className="px-3 py-2" colSpan={4}>
-                  Supplied from each run&apos;s time window (optional in the SQL); AMC also restricts every table to that window.
-                </td>
-              </tr>
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <Section id="params" title="Parameters" className="space-y-2">
+        <DataTable testId="param-table" columns={["Name", "Type", "Required", "Default", "Validation"]}>
+          {t.defs.map((d) => (
+            <tr key={d.name} className="align-top">
+              <td className="px-3 py-2">
+                <code className="font-mono text-xs">{`{{${d.name}}}`}</code>
+                <span className="block text-slate-800">{d.label}</span>
+                {(t.uiSchema.help?.[d.name] ?? d.help) && <span className="block text-xs text-slate-500">{t.uiSchema.help?.[d.name] ?? d.help}</span>}
+              </td>
+              <td className="px-3 py-2">{TYPE_LABELS[d.type] ?? d.type}</td>
+              <td className="px-3 py-2">{d.required ? "yes" : "no"}</td>
+              <td className="max-w-xs px-3 py-2 font-mono text-xs break-words">{formatDefault(d)}</td>
+              <td className="px-3 py-2 text-xs">{formatRules(d)}</td>
+            </tr>
+          ))}
+          <tr className="align-top text-slate-600">
+            <td className="px-3 py-2">
+              <code className="font-mono text-xs">{"{{window_start}} {{window_end}}"}</code>
+            </td>
+            <td className="px-3 py-2" colSpan={4}>
+              Supplied from each run&apos;s time window (optional in the SQL); AMC also restricts every table to that window.
+            </td>
+          </tr>
+        </DataTable>
+      </Section>
 
-      <section aria-labelledby="sql" className="space-y-2">
-        <h2 id="sql" className="text-base font-semibold">
-          SQL
-        </h2>
+      <Section id="sql" title="SQL" className="space-y-2">
         <p className="text-xs text-slate-500">Placeholders are highlighted; each run renders them as typed SQL literals.</p>
         <TemplateSql sql={t.sqlTemplate} defined={t.defs.map((d) => d.name)} />
-      </section>
+      </Section>
 
       {t.reportConfig && (
-        <section aria-labelledby="layout" className="space-y-2">
-          <h2 id="layout" className="text-base font-semibold">
-            Dashboard layout
-          </h2>
+        <Section id="layout" title="Dashboard layout" className="space-y-2">
           <ul className="grid gap-2 sm:grid-cols-2 lg:grid-cols-3">
             {t.reportConfig.widgets.map((w, i) => (
               <li key={i} data-testid="widget-preview" className="rounded-md border border-slate-200 bg-white p-3 text-sm">
@@ -184,7 +161,7 @@ export default async function TemplatePage({ params }: { params: Promise<{ templ
               </li>
             ))}
           </ul>
-        </section>
+        </Section>
       )}
     </div>
   );

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { BackLink } from "@/app/_components/page-header";
 import { PARAMETER_TYPES } from "@/db/schema";
 import { requireUser } from "@/lib/auth/session";
 import { NEW_TEMPLATE } from "../editor-data";
@@ -14,11 +14,7 @@ export default async function NewTemplatePage() {
   }
   return (
     <div className="space-y-4">
-      <p className="text-sm">
-        <Link href="/templates" className="text-indigo-700 hover:underline">
-          Templates
-        </Link>
-      </p>
+      <BackLink href="/templates">Templates</BackLink>
       <h1 className="text-xl font-semibold">New template</h1>
       <TemplateEditor initial={NEW_TEMPLATE} types={PARAMETER_TYPES.filter((t) => t !== "date_range")} mode="create" />
     </div>

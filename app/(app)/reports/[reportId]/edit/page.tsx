@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { BackLink } from "@/app/_components/page-header";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
 import { getReportDetail } from "@/db/queries/report-detail";
@@ -29,11 +29,7 @@ export default async function EditReportPage({ params }: { params: Promise<{ rep
   const spec = windowSpecSchema.safeParse(report.windowSpec);
   return (
     <div className="space-y-4">
-      <p className="text-sm">
-        <Link href={`/reports/${report.reportId}`} className="text-indigo-700 hover:underline">
-          {report.name}
-        </Link>
-      </p>
+      <BackLink href={`/reports/${report.reportId}`}>{report.name}</BackLink>
       <h1 className="text-xl font-semibold">Edit report</h1>
       <p className="text-sm text-slate-600">
         {template.name} (version {template.version}) on {data.instanceName} <code className="font-mono text-xs">{data.amcInstanceId}</code>. Runs already made keep

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { BackLink } from "@/app/_components/page-header";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
 import { getTemplateDetail } from "@/lib/templates/queries";
@@ -20,11 +20,7 @@ export default async function EditTemplatePage({ params }: { params: Promise<{ t
   }
   return (
     <div className="space-y-4">
-      <p className="text-sm">
-        <Link href={`/templates/${t.templateId}`} className="text-indigo-700 hover:underline">
-          {t.name}
-        </Link>
-      </p>
+      <BackLink href={`/templates/${t.templateId}`}>{t.name}</BackLink>
       <h1 className="text-xl font-semibold">Edit template (version {t.version})</h1>
       <TemplateEditor initial={editorInitialOf(t)} types={PARAMETER_TYPES.filter((x) => x !== "date_range")} mode="edit" />
     </div>
