@@ -5,6 +5,7 @@ import { addMs, logOf, settingsOf, type EngineDeps, type InstanceRef } from "../
 import { explainFailure } from "./explain";
 import { copyResultRows } from "./ingest";
 import { accountNeedsReauthorization, instanceRef } from "./instance-ref";
+import { takeLease } from "./lease";
 import { pollDelayMs, submitBackoffMs } from "./settings";
 import { ended } from "./transitions";
 
@@ -65,11 +66,7 @@ export async function pollRunning(deps: EngineDeps): Promise<PollSummary> {
     .orderBy(sql`${reportExecutions.nextAttemptAt} ASC NULLS FIRST`)
     .limit(settings.pollBatch)
     .for("update", { skipLocked: true });
-  const claimed = await db
-    .update(reportExecutions)
-    .set({ leaseExpiresAt: lease })
-    .where(sql`${reportExecutions.id} IN (${next})`)
-    .returning();
+  const claimed = await takeLease(db, next, lease);
 
   for (const row of claimed) {
     summary.polled += 1;

@@ -3,6 +3,7 @@ import { reportExecutions } from "../../db/schema";
 import { addMs, logOf, settingsOf, type EngineDeps } from "../engine/deps";
 import { acceptedEarlier, adoptedElsewhere, storeAmcId } from "./reconcile";
 import { accountNeedsReauthorization, instanceRef } from "./instance-ref";
+import { takeLease } from "./lease";
 import { timeWindowOf } from "./submit";
 import { ended, requeued } from "./transitions";
 
@@ -130,11 +131,7 @@ async function adoptInterrupted(deps: EngineDeps, interrupted: ReturnType<typeof
     .where(and(interrupted, isNotNull(reportExecutions.submitAttemptedAt)))
     .limit(settings.submitBatch)
     .for("update", { skipLocked: true });
-  const claimed = await db
-    .update(reportExecutions)
-    .set({ leaseExpiresAt: lease })
-    .where(sql`${reportExecutions.id} IN (${next})`)
-    .returning();
+  const claimed = await takeLease(db, next, lease);
 
   let adopted = 0;
   for (const row of claimed) {

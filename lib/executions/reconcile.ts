@@ -12,21 +12,24 @@ import type { InstanceRef } from "../engine/deps";
  */
 
 /** Whether an AMC execution already belongs to another run of ours on the same instance. */
+async function ownedByOtherRun(db: Database, instanceUuid: string, runUuid: string, amcExecutionId: string): Promise<boolean> {
+  const [hit] = await db
+    .select({ id: reportExecutions.id })
+    .from(reportExecutions)
+    .where(
+      and(
+        eq(reportExecutions.instanceId, instanceUuid),
+        eq(reportExecutions.amcExecutionId, amcExecutionId),
+        ne(reportExecutions.id, runUuid),
+      ),
+    )
+    .limit(1);
+  return hit !== undefined;
+}
+
+/** `ownedByOtherRun` for one run, as the listing's filter. */
 export function adoptedElsewhere(db: Database, instanceUuid: string, runUuid: string) {
-  return async (amcExecutionId: string): Promise<boolean> => {
-    const [hit] = await db
-      .select({ id: reportExecutions.id })
-      .from(reportExecutions)
-      .where(
-        and(
-          eq(reportExecutions.instanceId, instanceUuid),
-          eq(reportExecutions.amcExecutionId, amcExecutionId),
-          ne(reportExecutions.id, runUuid),
-        ),
-      )
-      .limit(1);
-    return hit !== undefined;
-  };
+  return (amcExecutionId: string): Promise<boolean> => ownedByOtherRun(db, instanceUuid, runUuid, amcExecutionId);
 }
 
 /**
@@ -59,18 +62,7 @@ export async function storeAmcId(
 ): Promise<"saved" | "taken" | "lost"> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`amc-execution:${amcExecutionId}`}))`);
-    const [taken] = await tx
-      .select({ id: reportExecutions.id })
-      .from(reportExecutions)
-      .where(
-        and(
-          eq(reportExecutions.instanceId, instanceUuid),
-          eq(reportExecutions.amcExecutionId, amcExecutionId),
-          ne(reportExecutions.id, runUuid),
-        ),
-      )
-      .limit(1);
-    if (taken) return "taken";
+    if (await ownedByOtherRun(tx, instanceUuid, runUuid, amcExecutionId)) return "taken";
     const saved = await tx
       .update(reportExecutions)
       .set({ ...values, amcExecutionId })
