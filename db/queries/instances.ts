@@ -3,6 +3,7 @@ import { and, asc, eq, exists, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { amcAccounts, amcInstances, reportDefinitions, userInstanceAccess, type InstanceType } from "../schema";
 import { type SessionUser } from "./access";
+import { grantedInstanceColumns } from "./users";
 
 // Read models for the Instances page. Account columns are listed one by one: the encrypted
 // secret columns must never be selected into anything that can reach a page.
@@ -42,10 +43,7 @@ export async function listInstancesForUser(db: Database, user: SessionUser): Pro
   );
   return db
     .select({
-      id: amcInstances.id,
-      instanceId: amcInstances.instanceId,
-      instanceName: amcInstances.instanceName,
-      instanceType: amcInstances.instanceType,
+      ...grantedInstanceColumns,
       region: amcInstances.region,
       marketplaceId: amcInstances.marketplaceId,
       isActive: amcInstances.isActive,

@@ -24,6 +24,14 @@ export interface InstanceOption extends GrantedInstance {
   isActive: boolean;
 }
 
+/** The columns that name an instance wherever one is listed or picked (a `GrantedInstance`). */
+export const grantedInstanceColumns = {
+  id: amcInstances.id,
+  instanceId: amcInstances.instanceId,
+  instanceName: amcInstances.instanceName,
+  instanceType: amcInstances.instanceType,
+};
+
 /** Every user with the instances granted to them: two queries, whatever the number of users. */
 export async function listUsersWithAccess(db: Database): Promise<UserWithAccess[]> {
   const [userRows, grantRows] = await Promise.all([
@@ -40,10 +48,7 @@ export async function listUsersWithAccess(db: Database): Promise<UserWithAccess[
     db
       .select({
         userId: userInstanceAccess.userId,
-        id: amcInstances.id,
-        instanceId: amcInstances.instanceId,
-        instanceName: amcInstances.instanceName,
-        instanceType: amcInstances.instanceType,
+        ...grantedInstanceColumns,
       })
       .from(userInstanceAccess)
       .innerJoin(amcInstances, eq(amcInstances.id, userInstanceAccess.instanceId))
@@ -62,13 +67,7 @@ export async function listUsersWithAccess(db: Database): Promise<UserWithAccess[
 /** All AMC instances, for the grant pickers; inactive ones included so they can still be managed. */
 export async function listAllInstances(db: Database): Promise<InstanceOption[]> {
   return db
-    .select({
-      id: amcInstances.id,
-      instanceId: amcInstances.instanceId,
-      instanceName: amcInstances.instanceName,
-      instanceType: amcInstances.instanceType,
-      isActive: amcInstances.isActive,
-    })
+    .select({ ...grantedInstanceColumns, isActive: amcInstances.isActive })
     .from(amcInstances)
     .orderBy(asc(amcInstances.instanceName), asc(amcInstances.instanceId));
 }
