@@ -96,6 +96,16 @@ export function FormBanner({ kind, testId, children }: { kind: "success" | "erro
   );
 }
 
+/** A small control's failure (FORBIDDEN, NOT_FOUND, a session that ended), shown next to it. */
+export function ControlError({ message }: { message?: string }) {
+  if (!message) return null;
+  return (
+    <p role="alert" className="mt-1 text-xs text-red-700">
+      {message}
+    </p>
+  );
+}
+
 /** A form's submit button: disabled, with its "…ing" label, while the form is submitting. */
 export function SubmitButton({
   pending,

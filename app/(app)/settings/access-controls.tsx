@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { ControlError } from "@/app/_components/form";
 import { grantAccessFormAction, revokeAccessFormAction, type AccessFormState } from "./actions";
 
 export interface InstanceChoice {
@@ -9,16 +10,6 @@ export interface InstanceChoice {
 }
 
 const INITIAL: AccessFormState = {};
-
-// Failures (FORBIDDEN, NOT_FOUND, a session that ended) are shown next to the control.
-function ErrorText({ message }: { message?: string }) {
-  if (!message) return null;
-  return (
-    <p role="alert" className="mt-1 text-xs text-red-700">
-      {message}
-    </p>
-  );
-}
 
 export function GrantAccessForm({ userId, choices }: { userId: string; choices: InstanceChoice[] }) {
   const [state, formAction, pending] = useActionState(grantAccessFormAction, INITIAL);
@@ -49,7 +40,7 @@ export function GrantAccessForm({ userId, choices }: { userId: string; choices: 
           Grant access
         </button>
       </div>
-      <ErrorText message={state.error} />
+      <ControlError message={state.error} />
     </form>
   );
 }
@@ -77,7 +68,7 @@ export function RevokeButton({
       >
         Revoke
       </button>
-      <ErrorText message={state.error} />
+      <ControlError message={state.error} />
     </form>
   );
 }

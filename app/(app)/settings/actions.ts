@@ -5,6 +5,7 @@ import { action, fromForm } from "@/lib/actions/action";
 import type { ErrorBody } from "@/lib/errors";
 import { createUserSchema, grantSchema, revokeSchema } from "@/lib/users/schemas";
 import { createUser, grantInstanceAccess, revokeInstanceAccess } from "@/lib/users/users";
+import { settingsChange } from "./settings-change";
 
 // Posted from forms: FormData goes through the same zod schemas as every other caller.
 export const createUserAction = action(fromForm(createUserSchema), async (input, { db, user }) => {
@@ -13,17 +14,9 @@ export const createUserAction = action(fromForm(createUserSchema), async (input,
   return { email: created.email };
 });
 
-export const grantAccessAction = action(fromForm(grantSchema), async (input, { db, user }) => {
-  const result = await grantInstanceAccess(db, user, input);
-  revalidatePath("/settings");
-  return result;
-});
+export const grantAccessAction = settingsChange(grantSchema, grantInstanceAccess);
 
-export const revokeAccessAction = action(fromForm(revokeSchema), async (input, { db, user }) => {
-  const result = await revokeInstanceAccess(db, user, input);
-  revalidatePath("/settings");
-  return result;
-});
+export const revokeAccessAction = settingsChange(revokeSchema, revokeInstanceAccess);
 
 // useActionState adapters. Being server actions themselves (not client wrappers) keeps the forms
 // working when submitted before the page has hydrated.

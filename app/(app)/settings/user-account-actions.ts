@@ -1,9 +1,9 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { action, fromForm } from "@/lib/actions/action";
 import { deleteUser, resetUserPassword, setUserRole } from "@/lib/users/account";
 import { deleteUserSchema, resetPasswordSchema, setRoleSchema } from "@/lib/users/schemas";
+import { settingsChange } from "./settings-change";
 
 // Admin actions on one user's account. Each ends that user's sessions at once (lib/users/account.ts).
 
@@ -11,17 +11,9 @@ const resetPasswordAction = action(fromForm(resetPasswordSchema), async (input, 
   resetUserPassword(db, user, input, new Date()),
 );
 
-const setRoleAction = action(fromForm(setRoleSchema), async (input, { db, user }) => {
-  const result = await setUserRole(db, user, input, new Date());
-  revalidatePath("/settings");
-  return result;
-});
+const setRoleAction = settingsChange(setRoleSchema, (db, user, input) => setUserRole(db, user, input, new Date()));
 
-const deleteUserAction = action(fromForm(deleteUserSchema), async (input, { db, user }) => {
-  const result = await deleteUser(db, user, input);
-  revalidatePath("/settings");
-  return result;
-});
+const deleteUserAction = settingsChange(deleteUserSchema, deleteUser);
 
 export interface AccountFormState {
   error?: string;

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { ControlError } from "@/app/_components/form";
 import {
   deleteUserFormAction,
   resetPasswordFormAction,
@@ -10,15 +11,6 @@ import {
 
 const INITIAL: AccountFormState = {};
 const small = "rounded-md border px-2 py-1 text-xs disabled:opacity-60";
-
-function ErrorText({ message }: { message?: string }) {
-  if (!message) return null;
-  return (
-    <p role="alert" className="mt-1 text-xs text-red-700">
-      {message}
-    </p>
-  );
-}
 
 /** Reset password, change role, delete: each signs the user out everywhere at once. */
 export function UserAccountControls({ userId, email, role }: { userId: string; email: string; role: "admin" | "member" }) {
@@ -61,7 +53,7 @@ export function UserAccountControls({ userId, email, role }: { userId: string; e
           <code className="select-all font-mono">{reset.temporaryPassword}</code>
         </p>
       )}
-      <ErrorText message={reset.error ?? roleState.error ?? deleted.error} />
+      <ControlError message={reset.error ?? roleState.error ?? deleted.error} />
     </div>
   );
 }
