@@ -1,4 +1,6 @@
+import { afterAll, vi } from "vitest";
 import type { NextRouteArg } from "@/lib/http/handler";
+import { freshDatabase } from "./db";
 
 type Handler = (req: Request, arg?: NextRouteArg) => Promise<Response>;
 
@@ -23,3 +25,17 @@ export const jsonBody = (value: unknown) => ({
   headers: { "content-type": "application/json" },
   body: typeof value === "string" ? value : JSON.stringify(value),
 });
+
+/**
+ * A fresh database behind the route handlers: `app` is the caller's hoisted holder that its
+ * `vi.mock("@/db/client")` answers getDb/getSql from (a mock must stay in the test file). The
+ * wall clock is frozen at `now` for the file: the routes read it.
+ */
+export async function routeDatabase(app: { db: unknown; sql: unknown }, now: Date) {
+  const t = await freshDatabase();
+  app.db = t.db;
+  app.sql = t.sql;
+  vi.useFakeTimers({ toFake: ["Date"], now });
+  afterAll(() => vi.useRealTimers());
+  return t;
+}

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { dashboardFavorites } from "@/db/schema";
 import { listDashboards } from "@/db/queries/dashboards";
 import { getDashboardForUser } from "@/db/queries/dashboard-view";
@@ -8,9 +8,8 @@ import { addFavorite } from "@/lib/dashboards/favorites";
 import { combinedWindows } from "@/lib/dashboards/series";
 import { listReportsOverview } from "@/lib/reports/overview";
 import { parseOverviewQuery } from "@/lib/reports/overview-query";
-import { freshDatabase } from "@/test/db";
 import { completedRun, dashboardWorld, readZip, sheetRows } from "@/test/dashboards";
-import { callRoute } from "@/test/http";
+import { callRoute, routeDatabase } from "@/test/http";
 import * as exportRoute from "./[dashboardId]/export/route";
 import * as favoriteRoute from "./[dashboardId]/favorite/route";
 import * as executionFileRoute from "../executions/[executionId]/[format]/route";
@@ -21,14 +20,9 @@ const app = vi.hoisted(() => ({ user: null as null | { id: string; email: string
 vi.mock("@/lib/auth/session", () => ({ currentUser: async () => app.user }));
 vi.mock("@/db/client", async (importOriginal) => ({ ...(await importOriginal<object>()), getDb: () => app.db, getSql: () => app.sql }));
 
-const t = await freshDatabase();
-const db = t.db;
-app.db = t.db;
-app.sql = t.sql;
 const NOW = new Date("2026-06-30T12:00:00Z");
 // The routes read the wall clock; provisional windows depend on it.
-vi.useFakeTimers({ toFake: ["Date"], now: NOW });
-afterAll(() => vi.useRealTimers());
+const { db } = await routeDatabase(app, NOW);
 
 const as = (u: SessionUser | null) => {
   app.user = u;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
 import type { z } from "zod";
 import { apiTokens, reportDefinitions, reportExecutions } from "@/db/schema";
@@ -13,11 +13,10 @@ import { createReportEndpoint, deleteReportEndpoint, getReportEndpoint, listRepo
 import { createScheduleEndpoint, deleteScheduleEndpoint, updateScheduleEndpoint } from "@/lib/api/schedules";
 import { getTemplateEndpoint, listTemplatesEndpoint, validateTemplateEndpoint } from "@/lib/api/templates";
 import type { NextRouteArg } from "@/lib/http/handler";
-import { freshDatabase } from "@/test/db";
 import { backfillWorld } from "@/test/backfill-world";
 import { completedRun } from "@/test/dashboards";
 import { grant, makeDashboard, makeInstance, makeReport } from "@/test/factories";
-import { callRoute } from "@/test/http";
+import { callRoute, routeDatabase } from "@/test/http";
 import * as templatesRoute from "./templates/route";
 import * as templateRoute from "./templates/[templateId]/route";
 import * as validateRoute from "./templates/[templateId]/validate-parameters/route";
@@ -45,13 +44,8 @@ const app = vi.hoisted(() => ({ db: null as unknown, sql: null as unknown }));
 vi.mock("@/lib/auth/session", () => ({ currentUser: async () => null }));
 vi.mock("@/db/client", async (importOriginal) => ({ ...(await importOriginal<object>()), getDb: () => app.db, getSql: () => app.sql }));
 
-const t = await freshDatabase();
-const db = t.db;
-app.db = t.db;
-app.sql = t.sql;
 const NOW = new Date("2026-06-30T12:00:00Z");
-vi.useFakeTimers({ toFake: ["Date"], now: NOW });
-afterAll(() => vi.useRealTimers());
+const { db } = await routeDatabase(app, NOW);
 
 type Spec = EndpointSpec<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>;
 type Handler = (req: Request, arg?: NextRouteArg) => Promise<Response>;
