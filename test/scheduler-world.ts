@@ -1,7 +1,8 @@
 // Test-only builders for the scheduler's tests (not a *.test.ts file, so it is not run itself).
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
-import { afterAll } from "vitest";
+import { afterAll, beforeEach } from "vitest";
+import type { PgTable } from "drizzle-orm/pg-core";
 import { createDatabase, type Database } from "../db/client";
 import { amcInstances, queryTemplateParameters, queryTemplates, reportDefinitions } from "../db/schema";
 import { grant, makeInstance, makeReport, makeTemplate, makeUser } from "./factories";
@@ -107,4 +108,14 @@ export function manyServers(url: string, count: number, max: { db: number; raw: 
     /** Server i's engine deps. */
     deps: (i: number, gateway: AmcGateway, now: Date, over: Partial<EngineDeps> = {}) => engineDeps(pools[i]!.db, raws[i]!, gateway, now, over),
   };
+}
+
+/** `at(s)`: `s` seconds after `t0`, the engine tests' hand-stepped clock. */
+export const secondsAfter = (t0: Date) => (s: number) => new Date(t0.getTime() + s * 1000);
+
+/** Engine phases work on the whole queue, so each test of such a file starts with these tables empty. */
+export function emptyBeforeEach(db: Database, ...tables: PgTable[]) {
+  beforeEach(async () => {
+    for (const table of tables) await db.delete(table);
+  });
 }

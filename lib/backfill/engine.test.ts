@@ -1,6 +1,6 @@
 import postgres from "postgres";
 import { and, eq, sql as dsql } from "drizzle-orm";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createDatabase } from "../../db/client";
 import { reportDataCollections, reportExecutions } from "../../db/schema";
 import { freshDatabase } from "../../test/db";
@@ -13,15 +13,14 @@ import { runTick } from "../engine/tick";
 import { startBackfill } from "./backfills";
 import { backfillProgress } from "./progress";
 import { backfillWorld } from "../../test/backfill-world";
+import { emptyBeforeEach, secondsAfter } from "../../test/scheduler-world";
 
 const t = await freshDatabase();
 const db = t.db;
 const T0 = new Date("2026-11-25T15:00:00Z");
-const at = (s: number) => new Date(T0.getTime() + s * 1000);
+const at = secondsAfter(T0);
 
-beforeEach(async () => {
-  await db.delete(reportExecutions);
-});
+emptyBeforeEach(db, reportExecutions);
 
 describe("fairness: a backfill does not starve scheduled runs", () => {
   it("20 backfill segments + 3 scheduled runs on one instance: scheduled first, at most 5 segments at once", async () => {

@@ -6,7 +6,7 @@ import { freshDatabase } from "../../test/db";
 import { makeExecution, makeInstance, makeReport, makeTemplate } from "../../test/factories";
 import { FakeGateway } from "../../test/fake-gateway";
 import { FAKE_ADVERTISER_ID, FAKE_REFRESH_TOKEN, FakeAmcServer, testRuntime } from "../../test/fake-amc-server";
-import { engineDeps } from "../../test/scheduler-world";
+import { engineDeps, secondsAfter } from "../../test/scheduler-world";
 import { resolveAmcEndpoints } from "../amc/live/config";
 import { clearTokenProviders, createGatewayResolver } from "../amc/resolve";
 import { encryptSecret, keyringFrom } from "../crypto/secrets";
@@ -27,7 +27,7 @@ const t = await freshDatabase();
 const db = t.db;
 const keyring = keyringFrom(randomBytes(32).toString("base64"));
 const T0 = new Date("2026-11-02T12:00:00Z");
-const at = (s: number) => new Date(T0.getTime() + s * 1000);
+const at = secondsAfter(T0);
 const CSV = 'campaign,users\nAlpha,120\n"Beta, Inc",95\n';
 const SQL = "SELECT campaign, COUNT(DISTINCT user_id) AS users\nFROM dsp_impressions -- reach\nGROUP BY campaign";
 

@@ -1,5 +1,5 @@
 import { and, eq, sql as dsql } from "drizzle-orm";
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { amcAccounts, executionResultRows, executionResults, reportDefinitions, reportExecutions } from "../../db/schema";
 import { freshDatabase } from "../../test/db";
 import { makeExecution, makeInstance, makeReport } from "../../test/factories";
@@ -11,12 +11,12 @@ import { runTick } from "../engine/tick";
 import { pollRunning } from "./poll";
 import { reap } from "./reap";
 import { submitPending } from "./submit";
-import { engineDeps, manyServers } from "../../test/scheduler-world";
+import { emptyBeforeEach, engineDeps, manyServers, secondsAfter } from "../../test/scheduler-world";
 
 const t = await freshDatabase();
 const db = t.db;
 const T0 = new Date("2026-11-02T12:00:00Z");
-const at = (s: number) => new Date(T0.getTime() + s * 1000);
+const at = secondsAfter(T0);
 
 const deps = (gateway: FakeGateway, now: Date, over: Partial<EngineDeps> = {}) => engineDeps(db, t.sql, gateway, now, over);
 
@@ -42,9 +42,7 @@ async function world(pending = 1, instanceType: "STANDARD" | "SANDBOX" = "STANDA
 }
 
 // Phases work on the whole queue, so each test starts with an empty one.
-beforeEach(async () => {
-  await db.delete(reportExecutions);
-});
+emptyBeforeEach(db, reportExecutions);
 
 const get = async (id: string) => (await db.select().from(reportExecutions).where(eq(reportExecutions.id, id)))[0]!;
 

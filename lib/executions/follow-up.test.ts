@@ -1,23 +1,21 @@
 import { eq, inArray } from "drizzle-orm";
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
 import { dashboards, reportDefinitions, reportExecutions } from "../../db/schema";
 import { freshDatabase } from "../../test/db";
 import { makeExecution, makeInstance, makeReport } from "../../test/factories";
 import { FakeGateway } from "../../test/fake-gateway";
-import { engineDeps, manyServers } from "../../test/scheduler-world";
+import { emptyBeforeEach, engineDeps, manyServers, secondsAfter } from "../../test/scheduler-world";
 import { onExecutionCompleted } from "../dashboards/create";
 import { runTick } from "../engine/tick";
 
 const t = await freshDatabase();
 const db = t.db;
 const T0 = new Date("2026-11-02T12:00:00Z");
-const at = (s: number) => new Date(T0.getTime() + s * 1000);
+const at = secondsAfter(T0);
 
 // The follow-up phase works on every completed run in the database, so each test starts with none.
-beforeEach(async () => {
-  await db.delete(reportExecutions);
-});
+emptyBeforeEach(db, reportExecutions);
 
 const get = async (id: string) => (await db.select().from(reportExecutions).where(eq(reportExecutions.id, id)))[0]!;
 const dashboardOf = async (reportUuid: string) =>
