@@ -9,9 +9,11 @@ import { backfillProgress } from "../backfill/progress";
 import type { EngineDeps } from "../engine/deps";
 import { notFound } from "../errors";
 import { collectionIdSchema, reportIdSchema } from "../ids";
-import { endpoint, iso, isoTime } from "./endpoint";
+import { endpoints, iso, isoTime } from "./endpoint";
 
 /** API v1: a report's backfills (historical collections), addressed by report and `col_…` id. */
+
+const backfillsEndpoint = endpoints("Backfills");
 
 export const backfillSchema = z
   .strictObject({
@@ -48,10 +50,7 @@ export const backfillSchema = z
 const reportParams = z.strictObject({ reportId: reportIdSchema });
 const backfillParams = z.strictObject({ reportId: reportIdSchema, collectionId: collectionIdSchema });
 
-export const startBackfillEndpoint = endpoint({
-  method: "POST",
-  path: "/api/v1/reports/{reportId}/backfills",
-  tag: "Backfills",
+export const startBackfillEndpoint = backfillsEndpoint("POST /api/v1/reports/{reportId}/backfills", {
   summary: "Start a backfill",
   description: "At most 365 days back, ending before the template's data lag. 409 while another backfill of the report is active; 429 past 5 starts per instance per day.",
   params: reportParams,
@@ -60,20 +59,14 @@ export const startBackfillEndpoint = endpoint({
   errors: [404, 409, 413, 415, 429],
 });
 
-export const getBackfillEndpoint = endpoint({
-  method: "GET",
-  path: "/api/v1/reports/{reportId}/backfills/{collectionId}",
-  tag: "Backfills",
+export const getBackfillEndpoint = backfillsEndpoint("GET /api/v1/reports/{reportId}/backfills/{collectionId}", {
   summary: "A backfill's progress, one entry per segment (newest window first)",
   params: backfillParams,
   responses: { 200: backfillSchema },
   errors: [404],
 });
 
-export const retryBackfillEndpoint = endpoint({
-  method: "POST",
-  path: "/api/v1/reports/{reportId}/backfills/{collectionId}/retry",
-  tag: "Backfills",
+export const retryBackfillEndpoint = backfillsEndpoint("POST /api/v1/reports/{reportId}/backfills/{collectionId}/retry", {
   summary: "Re-queue only the failed segments",
   description: "400 when no segment failed; 409 for a cancelled backfill or while another one runs.",
   params: backfillParams,
@@ -81,10 +74,7 @@ export const retryBackfillEndpoint = endpoint({
   errors: [404, 409],
 });
 
-export const cancelBackfillEndpoint = endpoint({
-  method: "POST",
-  path: "/api/v1/reports/{reportId}/backfills/{collectionId}/cancel",
-  tag: "Backfills",
+export const cancelBackfillEndpoint = backfillsEndpoint("POST /api/v1/reports/{reportId}/backfills/{collectionId}/cancel", {
   summary: "Cancel the remaining segments (completed ones keep their results)",
   params: backfillParams,
   responses: { 202: backfillSchema },

@@ -4,9 +4,11 @@ import type { SessionUser } from "../../db/queries/access";
 import { listDashboards } from "../../db/queries/dashboards";
 import { addFavorite, removeFavorite } from "../dashboards/favorites";
 import { dashboardIdSchema, reportIdSchema } from "../ids";
-import { endpoint, isoOrNull, isoTime } from "./endpoint";
+import { endpoints, isoOrNull, isoTime } from "./endpoint";
 
 /** API v1: dashboards (list) and the viewer's favorites. */
+
+const dashboardsEndpoint = endpoints("Dashboards");
 
 export const dashboardSchema = z
   .strictObject({
@@ -21,10 +23,7 @@ export const dashboardSchema = z
   })
   .meta({ id: "Dashboard" });
 
-export const listDashboardsEndpoint = endpoint({
-  method: "GET",
-  path: "/api/v1/dashboards",
-  tag: "Dashboards",
+export const listDashboardsEndpoint = dashboardsEndpoint("GET /api/v1/dashboards", {
   summary: "List dashboards, favorites first",
   query: z.strictObject({
     reportId: reportIdSchema.optional(),
@@ -36,20 +35,14 @@ export const listDashboardsEndpoint = endpoint({
 
 const favoriteParams = z.strictObject({ dashboardId: dashboardIdSchema });
 
-export const addFavoriteEndpoint = endpoint({
-  method: "POST",
-  path: "/api/v1/dashboards/{dashboardId}/favorite",
-  tag: "Dashboards",
+export const addFavoriteEndpoint = dashboardsEndpoint("POST /api/v1/dashboards/{dashboardId}/favorite", {
   summary: "Star a dashboard (409 when it already is)",
   params: favoriteParams,
   responses: { 201: z.strictObject({ dashboardId: z.string(), isFavorite: z.literal(true) }).meta({ id: "Favorite" }) },
   errors: [404, 409],
 });
 
-export const removeFavoriteEndpoint = endpoint({
-  method: "DELETE",
-  path: "/api/v1/dashboards/{dashboardId}/favorite",
-  tag: "Dashboards",
+export const removeFavoriteEndpoint = dashboardsEndpoint("DELETE /api/v1/dashboards/{dashboardId}/favorite", {
   summary: "Unstar a dashboard",
   params: favoriteParams,
   responses: { 204: null },

@@ -37,12 +37,18 @@ export interface EndpointSpec<
   errors: (403 | 404 | 409 | 413 | 415 | 422 | 429)[];
 }
 
-export function endpoint<
-  P extends z.ZodType | undefined = undefined,
-  Q extends z.ZodType | undefined = undefined,
-  B extends z.ZodType | undefined = undefined,
->(spec: EndpointSpec<P, Q, B>): EndpointSpec<P, Q, B> {
-  return spec;
+/**
+ * The endpoint builder of one tag (one file of this folder), so the tag is said once:
+ * `const reports = endpoints("Reports")`, then `reports("GET /api/v1/reports/{reportId}", {...})`.
+ */
+export function endpoints(tag: string) {
+  return <P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(
+    route: `${HttpMethod} /api/v1/${string}`,
+    spec: Omit<EndpointSpec<P, Q, B>, "method" | "path" | "tag">,
+  ): EndpointSpec<P, Q, B> => {
+    const [method, path] = route.split(" ") as [HttpMethod, string];
+    return { method, path, tag, ...spec };
+  };
 }
 
 /** The route wrapper's config for a spec: token callers, the spec's own schemas. */

@@ -9,9 +9,11 @@ import { cancelRunForUser } from "../executions/cancel";
 import type { EngineDeps } from "../engine/deps";
 import { AppError } from "../errors";
 import { executionIdSchema, reportIdSchema } from "../ids";
-import { commaList, endpoint, isoOrNull, isoTime, pageFields, pageQuery } from "./endpoint";
+import { commaList, endpoints, isoOrNull, isoTime, pageFields, pageQuery } from "./endpoint";
 
 /** API v1: runs (executions): list, get, cancel, results as JSON pages and as files. */
+
+const executionsEndpoint = endpoints("Executions");
 
 export const executionSchema = z
   .strictObject({
@@ -64,30 +66,21 @@ export const listExecutionsQuery = z.strictObject({
   ...pageQuery,
 });
 
-export const listExecutionsEndpoint = endpoint({
-  method: "GET",
-  path: "/api/v1/executions",
-  tag: "Executions",
+export const listExecutionsEndpoint = executionsEndpoint("GET /api/v1/executions", {
   summary: "List runs, newest first",
   query: listExecutionsQuery,
   responses: { 200: z.strictObject({ executions: z.array(executionSchema), ...pageFields }) },
   errors: [],
 });
 
-export const getExecutionEndpoint = endpoint({
-  method: "GET",
-  path: "/api/v1/executions/{executionId}",
-  tag: "Executions",
+export const getExecutionEndpoint = executionsEndpoint("GET /api/v1/executions/{executionId}", {
   summary: "Get a run",
   params: executionParams,
   responses: { 200: executionSchema },
   errors: [404],
 });
 
-export const cancelExecutionEndpoint = endpoint({
-  method: "POST",
-  path: "/api/v1/executions/{executionId}/cancel",
-  tag: "Executions",
+export const cancelExecutionEndpoint = executionsEndpoint("POST /api/v1/executions/{executionId}/cancel", {
   summary: "Cancel a pending or running run",
   description: "A pending run ends `cancelled` at once; a running one is cancelled at AMC first (`cancelling` while AMC is asked again on the next tick). 409 when it already ended.",
   params: executionParams,
@@ -104,10 +97,7 @@ export const resultsSchema = z
   })
   .meta({ id: "ResultPage" });
 
-export const resultsEndpoint = endpoint({
-  method: "GET",
-  path: "/api/v1/executions/{executionId}/results",
-  tag: "Executions",
+export const resultsEndpoint = executionsEndpoint("GET /api/v1/executions/{executionId}/results", {
   summary: "A page of a completed run's stored result",
   params: executionParams,
   query: z.strictObject({ page: pageQuery.page, limit: z.coerce.number().int().min(1).max(1000).default(100).describe("Rows per page (1–1000).") }),
@@ -115,10 +105,7 @@ export const resultsEndpoint = endpoint({
   errors: [404],
 });
 
-export const exportEndpoint = endpoint({
-  method: "GET",
-  path: "/api/v1/executions/{executionId}/export",
-  tag: "Executions",
+export const exportEndpoint = executionsEndpoint("GET /api/v1/executions/{executionId}/export", {
   summary: "Download a run's result as CSV or XLSX (streamed)",
   params: executionParams,
   query: z.strictObject({ format: z.enum(EXPORT_FORMATS) }),

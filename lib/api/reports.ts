@@ -15,12 +15,14 @@ import { createReport, deleteReport, updateReport } from "../reports/definitions
 import { listReportsOverview, type OverviewRow } from "../reports/overview";
 import { OVERVIEW_SORTS, OVERVIEW_STATUSES, REPORT_STATES, SORT_DIRS, DEFAULT_DIR, type PageSize } from "../reports/overview-query";
 import { validateParametersSchema } from "../reports/validate";
-import { endpoint, commaList, isoOrNull, isoTime, pageFields } from "./endpoint";
+import { endpoints, commaList, isoOrNull, isoTime, pageFields } from "./endpoint";
 import { executionSchema, toExecutionView } from "./executions";
 import { once } from "./idempotency";
 import { scheduleSchema, toScheduleView } from "./schedules";
 
 /** API v1: report definitions, with the overview's filters and sorting, and Run now. */
+
+const reportsEndpoint = endpoints("Reports");
 
 const reportParams = z.strictObject({ reportId: reportIdSchema });
 
@@ -85,10 +87,7 @@ export const listReportsQuery = z.strictObject({
     .default(50),
 });
 
-export const listReportsEndpoint = endpoint({
-  method: "GET",
-  path: "/api/v1/reports",
-  tag: "Reports",
+export const listReportsEndpoint = reportsEndpoint("GET /api/v1/reports", {
   summary: "List reports (the overview's filters and sorting)",
   query: listReportsQuery,
   responses: { 200: z.strictObject({ reports: z.array(reportSummarySchema), ...pageFields }) },
@@ -123,10 +122,7 @@ export const createdReportSchema = z
   })
   .meta({ id: "CreatedReport" });
 
-export const createReportEndpoint = endpoint({
-  method: "POST",
-  path: "/api/v1/reports",
-  tag: "Reports",
+export const createReportEndpoint = reportsEndpoint("POST /api/v1/reports", {
   summary: "Create a report and run it once, schedule it, or backfill it",
   description: "Report and run, schedule or backfill are made in one transaction. `Idempotency-Key` makes a retried request answer the first one's result.",
   body: createReportBody,
@@ -135,10 +131,7 @@ export const createReportEndpoint = endpoint({
   errors: [403, 404, 409, 413, 415, 422, 429],
 });
 
-export const getReportEndpoint = endpoint({
-  method: "GET",
-  path: "/api/v1/reports/{reportId}",
-  tag: "Reports",
+export const getReportEndpoint = reportsEndpoint("GET /api/v1/reports/{reportId}", {
   summary: "Get a report with its schedule",
   params: reportParams,
   responses: { 200: reportSchema },
@@ -155,10 +148,7 @@ export const updateReportBody = z
   })
   .describe("Any of the fields; the others keep their values. Template and instance cannot change.");
 
-export const updateReportEndpoint = endpoint({
-  method: "PATCH",
-  path: "/api/v1/reports/{reportId}",
-  tag: "Reports",
+export const updateReportEndpoint = reportsEndpoint("PATCH /api/v1/reports/{reportId}", {
   summary: "Change a report's name, description, parameter values, window or zone",
   params: reportParams,
   body: updateReportBody,
@@ -166,10 +156,7 @@ export const updateReportEndpoint = endpoint({
   errors: [404, 413, 415],
 });
 
-export const deleteReportEndpoint = endpoint({
-  method: "DELETE",
-  path: "/api/v1/reports/{reportId}",
-  tag: "Reports",
+export const deleteReportEndpoint = reportsEndpoint("DELETE /api/v1/reports/{reportId}", {
   summary: "Delete a report with its runs, results, schedule and backfills",
   params: reportParams,
   responses: { 204: null },
@@ -183,10 +170,7 @@ export const runReportBody = z
   })
   .optional();
 
-export const runReportEndpoint = endpoint({
-  method: "POST",
-  path: "/api/v1/reports/{reportId}/run",
-  tag: "Reports",
+export const runReportEndpoint = reportsEndpoint("POST /api/v1/reports/{reportId}/run", {
   summary: "Run a report now (optionally with another window or values)",
   description: "The run is queued (202) and recorded as triggered by `api`. With `Idempotency-Key`, a retry answers the same run.",
   params: reportParams,

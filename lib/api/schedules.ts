@@ -5,9 +5,11 @@ import { scheduleForUserOrThrow } from "../auth/guards";
 import { reportIdSchema, scheduleIdSchema } from "../ids";
 import { describeSchedule } from "../scheduler/cron";
 import { createSchedule, deleteSchedule, pauseSchedule, resumeSchedule, scheduleSpecSchema, updateSchedule, type Schedule } from "../scheduler/schedules";
-import { endpoint, isoOrNull, isoTime } from "./endpoint";
+import { endpoints, isoOrNull, isoTime } from "./endpoint";
 
 /** API v1: a report's schedule (one active per report). */
+
+const schedulesEndpoint = endpoints("Schedules");
 
 export const scheduleSchema = z
   .strictObject({
@@ -50,10 +52,7 @@ export function toScheduleView(s: Schedule): ScheduleView {
   };
 }
 
-export const createScheduleEndpoint = endpoint({
-  method: "POST",
-  path: "/api/v1/reports/{reportId}/schedules",
-  tag: "Schedules",
+export const createScheduleEndpoint = schedulesEndpoint("POST /api/v1/reports/{reportId}/schedules", {
   summary: "Schedule a report",
   description:
     "A preset (`daily`, `weekly`, `monthly`, `quarterly` with `time` HH:MM and `weekday`/`day`) or `custom` with a 5-field `cron`, in an IANA `timezone`. 409 when the report already has a schedule.",
@@ -74,10 +73,7 @@ export const updateScheduleBody = z
   })
   .refine((b) => Object.keys(b).length > 0, "Send at least one of isPaused, cron, timezone, defaultParameters.");
 
-export const updateScheduleEndpoint = endpoint({
-  method: "PATCH",
-  path: "/api/v1/schedules/{scheduleId}",
-  tag: "Schedules",
+export const updateScheduleEndpoint = schedulesEndpoint("PATCH /api/v1/schedules/{scheduleId}", {
   summary: "Pause or resume a schedule, or change its cron, zone or default parameters",
   description: "A changed cron or zone makes the schedule `custom` and recomputes its next run from now; resuming never replays missed slots.",
   params: scheduleParams,
@@ -86,10 +82,7 @@ export const updateScheduleEndpoint = endpoint({
   errors: [404, 413, 415],
 });
 
-export const deleteScheduleEndpoint = endpoint({
-  method: "DELETE",
-  path: "/api/v1/schedules/{scheduleId}",
-  tag: "Schedules",
+export const deleteScheduleEndpoint = schedulesEndpoint("DELETE /api/v1/schedules/{scheduleId}", {
   summary: "Remove a schedule (the report and its history stay)",
   params: scheduleParams,
   responses: { 204: null },

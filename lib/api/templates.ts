@@ -4,9 +4,11 @@ import type { SessionUser } from "../../db/queries/access";
 import { notFound } from "../errors";
 import { validateParametersSchema } from "../reports/validate";
 import { getTemplateDetail, listTemplates, type TemplateCard } from "../templates/queries";
-import { endpoint, pageFields, pageQuery } from "./endpoint";
+import { endpoints, pageFields, pageQuery } from "./endpoint";
 
 /** API v1: the template library (read-only) and parameter validation against a template. */
+
+const templatesEndpoint = endpoints("Templates");
 
 const templateIdParam = z.strictObject({ templateId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "Not a template id.") });
 
@@ -47,10 +49,7 @@ export const templateSchema = templateSummarySchema
   })
   .meta({ id: "Template" });
 
-export const listTemplatesEndpoint = endpoint({
-  method: "GET",
-  path: "/api/v1/templates",
-  tag: "Templates",
+export const listTemplatesEndpoint = templatesEndpoint("GET /api/v1/templates", {
   summary: "List templates",
   description: "Filter by category, report type or a search term (name, description, id, question, tags).",
   query: z.strictObject({
@@ -63,10 +62,7 @@ export const listTemplatesEndpoint = endpoint({
   errors: [],
 });
 
-export const getTemplateEndpoint = endpoint({
-  method: "GET",
-  path: "/api/v1/templates/{templateId}",
-  tag: "Templates",
+export const getTemplateEndpoint = templatesEndpoint("GET /api/v1/templates/{templateId}", {
   summary: "Get a template with its SQL and parameter definitions",
   params: templateIdParam,
   responses: { 200: templateSchema },
@@ -85,10 +81,7 @@ export const validationSchema = z
   })
   .meta({ id: "ParameterValidation" });
 
-export const validateTemplateEndpoint = endpoint({
-  method: "POST",
-  path: "/api/v1/templates/{templateId}/validate-parameters",
-  tag: "Templates",
+export const validateTemplateEndpoint = templatesEndpoint("POST /api/v1/templates/{templateId}/validate-parameters", {
   summary: "Validate parameter values, window and zone against a template (nothing is saved)",
   description: "Answers 200 with `valid: false` and the problems for values that do not fit; 403 when the instance is not yours.",
   params: templateIdParam,

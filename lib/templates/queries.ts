@@ -29,7 +29,8 @@ export function parseTemplateSearch(params: Record<string, string | string[] | u
   return { q: parsed.success ? (parsed.data.q ?? "") : "", category: parsed.success ? (parsed.data.category ?? "") : "" };
 }
 
-export interface TemplateCard {
+/** What names and describes a template, on its card and in the builder alike. */
+interface TemplateHeader {
   templateId: string;
   name: string;
   description: string | null;
@@ -39,6 +40,9 @@ export interface TemplateCard {
   tags: string[];
   dataLagDays: number;
   version: number;
+}
+
+export interface TemplateCard extends TemplateHeader {
   isSystem: boolean;
   /** Reports made from it on instances the viewer may see. */
   usageCount: number;
@@ -101,16 +105,7 @@ export async function listTemplateCategories(db: Database): Promise<string[]> {
 }
 
 /** What the builder and the detail page need of one template (serializable for client components). */
-export interface BuilderTemplate {
-  templateId: string;
-  name: string;
-  description: string | null;
-  question: string | null;
-  category: string;
-  reportType: string | null;
-  tags: string[];
-  dataLagDays: number;
-  version: number;
+export interface BuilderTemplate extends TemplateHeader {
   defs: ParamDef[];
   uiSchema: UiSchema;
   defaultWindow: WindowSpec;
