@@ -54,6 +54,36 @@ export async function createUser(
   }
 }
 
+/** The user and the instance of a grant, by the names the audit log shows them with. */
+async function grantParties(db: Database, userId: string, instanceId: string) {
+  const [user] = await db.select({ email: users.email }).from(users).where(eq(users.id, userId)).limit(1);
+  const [instance] = await db
+    .select({ instanceId: amcInstances.instanceId, instanceName: amcInstances.instanceName })
+    .from(amcInstances)
+    .where(eq(amcInstances.id, instanceId))
+    .limit(1);
+  return { user, instance };
+}
+
+/** A grant's or revoke's audit entry: on the user, naming the instance (null once it is gone). */
+function auditAccess(
+  db: Database,
+  actor: SessionUser,
+  action: "access.grant" | "access.revoke",
+  userLabel: string,
+  instanceId: string,
+  instance: { instanceId: string; instanceName: string } | undefined,
+) {
+  return recordAudit(db, {
+    actor,
+    action,
+    targetType: "user",
+    targetId: userLabel,
+    instanceId,
+    details: { instance: instance?.instanceId ?? null, instanceName: instance?.instanceName ?? null },
+  });
+}
+
 /**
  * Lets a user see and change an instance's reports (admins only). Granting twice is a no-op;
  * `granted` says whether this call added the grant.
@@ -66,13 +96,8 @@ export async function grantInstanceAccess(
   assertAdmin(actor);
   const { userId, instanceId } = parseInput(grantSchema, input);
 
-  const [user] = await db.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, userId)).limit(1);
+  const { user, instance } = await grantParties(db, userId, instanceId);
   if (!user) throw notFound("User");
-  const [instance] = await db
-    .select({ id: amcInstances.id, instanceId: amcInstances.instanceId, instanceName: amcInstances.instanceName })
-    .from(amcInstances)
-    .where(eq(amcInstances.id, instanceId))
-    .limit(1);
   if (!instance) throw notFound("AMC instance");
 
   try {
@@ -81,16 +106,7 @@ export async function grantInstanceAccess(
       .values({ userId, instanceId, grantedBy: actor.id })
       .onConflictDoNothing({ target: [userInstanceAccess.userId, userInstanceAccess.instanceId] })
       .returning({ userId: userInstanceAccess.userId });
-    if (rows.length > 0) {
-      await recordAudit(db, {
-        actor,
-        action: "access.grant",
-        targetType: "user",
-        targetId: user.email,
-        instanceId: instance.id,
-        details: { instance: instance.instanceId, instanceName: instance.instanceName },
-      });
-    }
+    if (rows.length > 0) await auditAccess(db, actor, "access.grant", user.email, instanceId, instance);
     return { granted: rows.length > 0 };
   } catch (e) {
     // Deleted between the checks above and the insert.
@@ -115,19 +131,8 @@ export async function revokeInstanceAccess(
     .returning({ userId: userInstanceAccess.userId });
   if (rows.length > 0) {
     // Named from the rows that still exist; the grant itself is gone.
-    const [user] = await db.select({ email: users.email }).from(users).where(eq(users.id, userId));
-    const [instance] = await db
-      .select({ instanceId: amcInstances.instanceId, instanceName: amcInstances.instanceName })
-      .from(amcInstances)
-      .where(eq(amcInstances.id, instanceId));
-    await recordAudit(db, {
-      actor,
-      action: "access.revoke",
-      targetType: "user",
-      targetId: user?.email ?? userId,
-      instanceId,
-      details: { instance: instance?.instanceId ?? null, instanceName: instance?.instanceName ?? null },
-    });
+    const { user, instance } = await grantParties(db, userId, instanceId);
+    await auditAccess(db, actor, "access.revoke", user?.email ?? userId, instanceId, instance);
   }
   return { revoked: rows.length > 0 };
 }
