@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { encryptSecret, type keyringFrom } from "../lib/crypto/secrets";
 
 /**
  * A stand-in for Amazon (Login with Amazon + the AMC reporting API + the pre-signed result file
@@ -682,4 +683,19 @@ export function testRuntime(options: { start?: number; random?: number } = {}) {
       },
     },
   };
+}
+
+/**
+ * The columns of an `amc_accounts` row that reaches `fake`'s advertiser with the refresh token it
+ * accepts, secrets sealed with `keyring`: the caller adds the account's id and name.
+ */
+export function fakeAccountColumns(fake: FakeAmcServer, keyring: ReturnType<typeof keyringFrom>) {
+  return {
+    region: "NA",
+    advertiserId: FAKE_ADVERTISER_ID,
+    marketplaceId: "ATVPDKIKX0DER",
+    clientId: fake.clientId,
+    clientSecretEncrypted: encryptSecret(fake.clientSecret, keyring),
+    refreshTokenEncrypted: encryptSecret(FAKE_REFRESH_TOKEN, keyring),
+  } as const;
 }

@@ -5,7 +5,7 @@ import { amcRejection } from "../../test/rejection";
 import { freshDatabase } from "../../test/db";
 import { makeInstance } from "../../test/factories";
 import { FakeGateway } from "../../test/fake-gateway";
-import { FAKE_ADVERTISER_ID, FAKE_REFRESH_TOKEN, FakeAmcServer, testRuntime } from "../../test/fake-amc-server";
+import { FAKE_ADVERTISER_ID, FAKE_REFRESH_TOKEN, fakeAccountColumns, FakeAmcServer, testRuntime } from "../../test/fake-amc-server";
 import { amcAccounts, amcInstances } from "../../db/schema";
 import { decryptSecret, encryptSecret, keyringFrom } from "../crypto/secrets";
 import type { InstanceRef } from "../engine/deps";
@@ -45,12 +45,7 @@ describe("createGatewayResolver", async () => {
       .values({
         accountId: `ENTITYRESOLVE${n}`,
         accountName: `Account ${n}`,
-        region: "NA",
-        advertiserId: FAKE_ADVERTISER_ID,
-        marketplaceId: "ATVPDKIKX0DER",
-        clientId: fake.clientId,
-        clientSecretEncrypted: encryptSecret(fake.clientSecret, keyring),
-        refreshTokenEncrypted: encryptSecret(FAKE_REFRESH_TOKEN, keyring),
+        ...fakeAccountColumns(fake, keyring),
         ...over,
       })
       .returning();

@@ -5,7 +5,7 @@ import { amcAccounts, amcInstances, executionResultRows, reportExecutions } from
 import { freshDatabase } from "../../test/db";
 import { makeExecution, makeInstance, makeReport, makeTemplate } from "../../test/factories";
 import { FakeGateway } from "../../test/fake-gateway";
-import { FAKE_ADVERTISER_ID, FAKE_REFRESH_TOKEN, FakeAmcServer, testRuntime } from "../../test/fake-amc-server";
+import { FAKE_REFRESH_TOKEN, fakeAccountColumns, FakeAmcServer, testRuntime } from "../../test/fake-amc-server";
 import { engineDeps, secondsAfter } from "../../test/scheduler-world";
 import { resolveAmcEndpoints } from "../amc/live/config";
 import { clearTokenProviders, createGatewayResolver } from "../amc/resolve";
@@ -70,12 +70,7 @@ async function world(opts: { instanceId?: string; instanceType?: "STANDARD" | "S
     .values({
       accountId: `ENTITYFAULTS${n}${randomBytes(3).toString("hex")}`,
       accountName: `Brand ${n}`,
-      region: "NA",
-      advertiserId: FAKE_ADVERTISER_ID,
-      marketplaceId: "ATVPDKIKX0DER",
-      clientId: fake.clientId,
-      clientSecretEncrypted: encryptSecret(fake.clientSecret, keyring),
-      refreshTokenEncrypted: encryptSecret(FAKE_REFRESH_TOKEN, keyring),
+      ...fakeAccountColumns(fake, keyring),
     })
     .returning();
   const instance = await makeInstance(db, {
