@@ -12,6 +12,33 @@ export function BackLink({ href, children }: { href: string; children: ReactNode
   );
 }
 
+/** A record's page heading: where it sits, its name, its id with facts beside it, then its text. */
+export function RecordTitle({
+  back,
+  title,
+  id,
+  facts,
+  children,
+}: {
+  back: { href: string; label: string };
+  title: string;
+  id: string;
+  facts: ReactNode;
+  children?: ReactNode;
+}) {
+  return (
+    <div>
+      <BackLink href={back.href}>{back.label}</BackLink>
+      <h1 className="mt-1 text-xl font-semibold">{title}</h1>
+      <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-600">
+        <code className="font-mono text-xs">{id}</code>
+        {facts}
+      </p>
+      {children}
+    </div>
+  );
+}
+
 /** A page title with the links to its neighbours beside it (settings pages, preferences). */
 export function TitleWithLinks({ title, links }: { title: string; links: { href: string; label: string }[] }) {
   return (

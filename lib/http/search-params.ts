@@ -2,6 +2,12 @@ import type { z } from "zod";
 
 export type SearchParams = Record<string, string | string[] | undefined>;
 
+/** What Next hands a page under a dynamic segment: its path params and its search params. */
+export interface PageArgs<P extends Record<string, string>> {
+  params: Promise<P>;
+  searchParams: Promise<SearchParams>;
+}
+
 /**
  * One value of a page's search params, or undefined: the first of a repeated key, and only when
  * it is a non-empty string without a NUL byte that `schema` accepts. Pages never fail on their

@@ -9,6 +9,7 @@ import { combinedWindows, PROVISIONAL_DAYS, WINDOW_COLUMN, type CombinedWindow, 
 import { loadWidgetData, pendingWork, type WidgetData } from "@/lib/dashboards/widget-data";
 import { formatValue, FunnelChart, PieChart, XYChart, type NumberFormat } from "../charts";
 import { FavoriteStar, RemoveWidgetButton, WidgetEditor } from "../controls";
+import type { PageArgs } from "@/lib/http/search-params";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -18,13 +19,7 @@ const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : "—");
 const lastDay = (d: Date | null) => (d ? new Date(d.getTime() - 1).toISOString().slice(0, 10) : "—");
 const daysAgo = (now: Date, n: number) => new Date(now.getTime() - n * 86_400_000).toISOString().slice(0, 10);
 
-export default async function DashboardPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ dashboardId: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function DashboardPage({ params, searchParams }: PageArgs<{ dashboardId: string }>) {
   const user = await requireUser();
   const { dashboardId } = await params;
   const sp = await searchParams;

@@ -9,7 +9,7 @@ import { orNotFound, requireUser } from "@/lib/auth/session";
 import { StateBadge, StatusBadge } from "@/app/_components/badges";
 import { DataTable } from "@/app/_components/data-table";
 import { LocalTime } from "@/app/_components/local-time";
-import { BackLink } from "@/app/_components/page-header";
+import { RecordTitle } from "@/app/_components/page-header";
 import { formatBytes, formatDuration, formatWindow } from "@/app/_components/format";
 import { describeWindow } from "@/lib/params/describe";
 import { windowSpecSchema } from "@/lib/params/window";
@@ -17,18 +17,13 @@ import { AutoRefresh, CancelRunButton, RunNowButton } from "./run-controls";
 import { DefinitionActions } from "./edit/definition-actions";
 import { ScheduleSection } from "./schedule-card";
 import { BackfillSection } from "./backfill-section";
+import type { PageArgs } from "@/lib/http/search-params";
 
 export const metadata: Metadata = { title: "Report" };
 
 const pageParam = z.coerce.number().int().min(1).max(10_000).catch(1);
 
-export default async function ReportPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ reportId: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function ReportPage({ params, searchParams }: PageArgs<{ reportId: string }>) {
   const user = await requireUser();
   const { reportId } = await params;
   const page = pageParam.parse((await searchParams).page);
@@ -47,16 +42,19 @@ export default async function ReportPage({
     <div className="space-y-8">
       <AutoRefresh active={live} />
       <div className="flex flex-wrap items-start justify-between gap-4">
-        <div>
-          <BackLink href="/reports">Reports</BackLink>
-          <h1 className="mt-1 text-xl font-semibold">{report.name}</h1>
-          <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-600">
-            <code className="font-mono text-xs">{report.reportId}</code>
-            <StateBadge state={state} />
-            <span>{report.frequency}</span>
-          </p>
+        <RecordTitle
+          back={{ href: "/reports", label: "Reports" }}
+          title={report.name}
+          id={report.reportId}
+          facts={
+            <>
+              <StateBadge state={state} />
+              <span>{report.frequency}</span>
+            </>
+          }
+        >
           {report.description && <p className="mt-2 max-w-2xl text-sm text-slate-700">{report.description}</p>}
-        </div>
+        </RecordTitle>
         <div className="flex flex-wrap items-start gap-3">
           <Link href={`/dashboards/report/${report.reportId}`} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100">Dashboard</Link>
           <DefinitionActions reportId={report.reportId} name={report.name} runCount={runs.total} />

@@ -45,24 +45,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           Actor email
           <input name="actor" type="email" defaultValue={query.actor ?? ""} maxLength={254} className={inputClass} />
         </label>
-        <label className="flex flex-col text-xs font-medium text-slate-700">
-          Action
-          <select name="action" defaultValue={query.action ?? ""} className={inputClass}>
-            <option value="">Any</option>
-            {AUDIT_ACTIONS.map((a) => (
-              <option key={a} value={a}>{a}</option>
-            ))}
-          </select>
-        </label>
-        <label className="flex flex-col text-xs font-medium text-slate-700">
-          Target type
-          <select name="target" defaultValue={query.targetType ?? ""} className={inputClass}>
-            <option value="">Any</option>
-            {AUDIT_TARGET_TYPES.map((t) => (
-              <option key={t} value={t}>{t}</option>
-            ))}
-          </select>
-        </label>
+        <AnyOf label="Action" name="action" value={query.action} options={AUDIT_ACTIONS} />
+        <AnyOf label="Target type" name="target" value={query.targetType} options={AUDIT_TARGET_TYPES} />
         <label className="flex flex-col text-xs font-medium text-slate-700">
           From (UTC day)
           <input name="from" type="date" defaultValue={query.from ?? ""} className={inputClass} />
@@ -104,6 +88,21 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         )}
       </nav>
     </div>
+  );
+}
+
+/** A filter that is either "Any" (empty, no filter) or one of `options`. */
+function AnyOf({ label, name, value, options }: { label: string; name: string; value: string | undefined; options: readonly string[] }) {
+  return (
+    <label className="flex flex-col text-xs font-medium text-slate-700">
+      {label}
+      <select name={name} defaultValue={value ?? ""} className={inputClass}>
+        <option value="">Any</option>
+        {options.map((o) => (
+          <option key={o} value={o}>{o}</option>
+        ))}
+      </select>
+    </label>
   );
 }
 

@@ -7,7 +7,7 @@ import { requireUser } from "@/lib/auth/session";
 import type { ParamDef } from "@/lib/params/definitions";
 import { describeWindow } from "@/lib/params/describe";
 import { DataTable } from "@/app/_components/data-table";
-import { BackLink } from "@/app/_components/page-header";
+import { RecordTitle } from "@/app/_components/page-header";
 import { Section } from "@/app/_components/section";
 import { TemplateSql } from "../sql-view";
 
@@ -59,19 +59,22 @@ export default async function TemplatePage({ params }: { params: Promise<{ templ
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-start justify-between gap-4">
-        <div>
-          <BackLink href="/templates">Templates</BackLink>
-          <h1 className="mt-1 text-xl font-semibold">{t.name}</h1>
-          <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-600">
-            <code className="font-mono text-xs">{t.templateId}</code>
-            <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs">{t.category}</span>
-            {t.reportType && <span className="rounded bg-indigo-50 px-1.5 py-0.5 text-xs text-indigo-800">{t.reportType}</span>}
-            <span>version {t.version}</span>
-            <span>{t.isSystem ? "library template" : "custom template"}</span>
-          </p>
+        <RecordTitle
+          back={{ href: "/templates", label: "Templates" }}
+          title={t.name}
+          id={t.templateId}
+          facts={
+            <>
+              <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs">{t.category}</span>
+              {t.reportType && <span className="rounded bg-indigo-50 px-1.5 py-0.5 text-xs text-indigo-800">{t.reportType}</span>}
+              <span>version {t.version}</span>
+              <span>{t.isSystem ? "library template" : "custom template"}</span>
+            </>
+          }
+        >
           {t.question && <p className="mt-2 max-w-3xl text-sm font-medium text-slate-800">{t.question}</p>}
           {t.description && <p className="mt-1 max-w-3xl text-sm text-slate-700">{t.description}</p>}
-        </div>
+        </RecordTitle>
         <div className="flex gap-2">
           {user.role === "admin" && (
             <Link href={`/templates/${t.templateId}/edit`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50">

@@ -10,6 +10,7 @@ import { StatusBadge } from "@/app/_components/badges";
 import { LocalTime } from "@/app/_components/local-time";
 import { formatBytes, formatDuration, formatWindow } from "@/app/_components/format";
 import { AutoRefresh, CancelRunButton } from "../../run-controls";
+import type { PageArgs } from "@/lib/http/search-params";
 
 export const metadata: Metadata = { title: "Run" };
 
@@ -19,13 +20,7 @@ const resultQuery = z.object({
   dir: z.enum(["asc", "desc"]).catch("asc"),
 });
 
-export default async function RunPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ reportId: string; executionId: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function RunPage({ params, searchParams }: PageArgs<{ reportId: string; executionId: string }>) {
   const user = await requireUser();
   const { reportId, executionId } = await params;
   const q = resultQuery.parse(await searchParams);
