@@ -52,12 +52,20 @@ export const amcInstances = pgTable(
      * AMC like any other, so which engine runs a query is this flag, never the type.
      */
     isBuiltinSandbox: boolean("is_builtin_sandbox").notNull().default(false),
+    /**
+     * When a submit pass last took runs from this instance's queue (the pass's `now`). Passes
+     * serve instances least recently served first (never served first of all), so a thousand
+     * instances with queues share a pass's slots in turn instead of the same few each time.
+     */
+    lastSubmitPassAt: tsz("last_submit_pass_at"),
     ...timestamps(),
   },
   (t) => [
     check("amc_instances_instance_type_check", sql`${t.instanceType} IN ('STANDARD', 'SANDBOX')`),
     check("amc_instances_region_check", sql`${t.region} IN ('NA', 'EU', 'FE')`),
     index("idx_amc_instances_account").on(t.accountId),
+    // The submit pass's turn order.
+    index("idx_amc_instances_submit_turn").on(t.lastSubmitPassAt.asc().nullsFirst(), t.id),
   ],
 );
 

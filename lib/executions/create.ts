@@ -48,10 +48,15 @@ export interface RunSource {
  * so the scheduler builds a whole batch of runs in the process and writes them in one statement,
  * and every run, single or batched, is built by this one function.
  */
-export function buildRun(src: RunSource, req: Omit<RunRequest, "reportUuid">): NewExecution {
+export function buildRun(
+  src: RunSource,
+  req: Omit<RunRequest, "reportUuid">,
+  // The scheduler passes memoizedResolveWindow() per batch; a single run resolves afresh.
+  resolve: typeof resolveWindow = resolveWindow,
+): NewExecution {
   const { report, template, defs } = src;
   const spec = req.window ?? windowSpecSchema.parse(report.windowSpec);
-  const window = resolveWindow(spec, req.now, report.timezone, template.dataLagDays);
+  const window = resolve(spec, req.now, report.timezone, template.dataLagDays);
   const values = { ...(report.parameters as Record<string, unknown>), ...req.valueOverrides };
   const rendered = renderSql({ sqlTemplate: template.sqlTemplate, defs, values, window });
   if (!rendered.ok) {

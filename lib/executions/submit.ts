@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, exists, isNull, lte, or, sql } from "drizzle-orm";
 import { amcAccounts, amcInstances, reportExecutions } from "../../db/schema";
 import { AmcError, type AmcTimeWindow, type SubmitRequest } from "../amc/gateway";
 import { toAmcWindow } from "../params/window";
@@ -53,20 +53,47 @@ function fairShare(instanceId: string, now: Date, cap: number) {
  * the count of free slots), claim at most `maxRunningPerInstance − running` due pending runs by
  * marking them running with a submit lease; then call AMC outside the transaction and record
  * the AMC id. A claimed row is never submitted by anyone else: the claim commits first.
+ *
+ * Bounded and fair between instances: a pass claims at most `submitBatch` runs, offered to the
+ * instances with due runs and a free slot in turn order (least recently served first, by
+ * amc_instances.last_submit_pass_at), each getting an equal share of what is left of the pass.
+ * With more such instances than the batch, that is one run each, so every instance is served
+ * within ceil(instances / submitBatch) passes however deep the others' queues are; with fewer,
+ * each takes up to its free slots. Within an instance: manual and scheduled before backfill
+ * segments, oldest first.
  */
 export async function submitPending(deps: EngineDeps): Promise<SubmitSummary> {
   const { db, now } = deps;
   const settings = settingsOf(deps);
   const summary: SubmitSummary = { claimed: 0, submitted: 0, requeued: 0, failed: 0 };
 
-  const candidates = await db
-    .selectDistinct({ instanceId: reportExecutions.instanceId })
+  // Instances with nothing due, or already at AMC's limit, are left out here rather than
+  // skipped in the loop, so they cannot take the pass's candidate places from those that can run.
+  const pendingHere = db
+    .select({ one: sql`1` })
     .from(reportExecutions)
-    .where(due(now))
-    .limit(500);
+    .where(and(sql`${reportExecutions.instanceId} = ${amcInstances.id}`, due(now)));
+  const candidates = await db
+    .select({ instanceId: amcInstances.id })
+    .from(amcInstances)
+    .where(
+      and(
+        exists(pendingHere),
+        sql`(SELECT count(*) FROM ${reportExecutions} r
+              WHERE r.instance_id = ${amcInstances.id} AND r.status = 'running') < ${settings.maxRunningPerInstance}`,
+      ),
+    )
+    // idx_amc_instances_submit_turn: never served first, then least recently served.
+    .orderBy(sql`${amcInstances.lastSubmitPassAt} ASC NULLS FIRST`, asc(amcInstances.id))
+    .limit(settings.submitBatch);
 
-  for (const { instanceId } of candidates) {
-    if (!instanceId || summary.claimed >= settings.submitBatch) continue;
+  for (const [i, { instanceId }] of candidates.entries()) {
+    const left = settings.submitBatch - summary.claimed;
+    if (left <= 0) break;
+    // An equal share of what is left among the instances still to serve: a share an earlier
+    // instance could not use (fewer due runs, fewer free slots, locked by another server) goes
+    // to the later ones.
+    const share = Math.ceil(left / (candidates.length - i));
     const claim = await db.transaction(async (tx) => {
       // NO KEY UPDATE: serializes slot counting per instance without blocking inserts that
       // reference the instance (those take KEY SHARE).
@@ -80,10 +107,7 @@ export async function submitPending(deps: EngineDeps): Promise<SubmitSummary> {
         .select({ n: count() })
         .from(reportExecutions)
         .where(and(eq(reportExecutions.instanceId, instanceId), eq(reportExecutions.status, "running")));
-      const slots = Math.min(
-        settings.maxRunningPerInstance - (running?.n ?? 0),
-        settings.submitBatch - summary.claimed,
-      );
+      const slots = Math.min(settings.maxRunningPerInstance - (running?.n ?? 0), share);
       if (slots <= 0) return null;
       const next = tx
         .select({ id: reportExecutions.id })
@@ -108,6 +132,8 @@ export async function submitPending(deps: EngineDeps): Promise<SubmitSummary> {
         })
         .where(sql`${reportExecutions.id} IN (${next})`)
         .returning();
+      // Served: to the back of the turn order (under the instance lock this pass already holds).
+      if (rows.length > 0) await tx.update(amcInstances).set({ lastSubmitPassAt: now }).where(eq(amcInstances.id, instanceId));
       return { instance, rows };
     });
     if (!claim) continue;

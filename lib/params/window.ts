@@ -132,6 +132,27 @@ export function resolveWindow(spec: WindowSpec, now: Date, timeZone: string, def
   };
 }
 
+/**
+ * resolveWindow with a memory, for one batch of runs: a batch of scheduled runs mostly shares its
+ * spec, zone, lag and slot (Monday 03:00), and resolving costs a dozen Intl formatToParts calls,
+ * the largest CPU cost of materializing. resolveWindow is a pure function of its arguments, so a
+ * hit is exactly what a fresh call would return. Results are shared between runs: read, never
+ * change them (their Dates included). Keep one per batch, not per process, so it cannot grow.
+ */
+export function memoizedResolveWindow(): typeof resolveWindow {
+  const seen = new Map<string, ResolvedWindow>();
+  return (spec, now, timeZone, defaultLagDays) => {
+    // A spec with its keys in another order only misses the memory; it is never wrong.
+    const key = `${JSON.stringify(spec)}\u0000${now.getTime()}\u0000${timeZone}\u0000${defaultLagDays}`;
+    let w = seen.get(key);
+    if (!w) {
+      w = resolveWindow(spec, now, timeZone, defaultLagDays);
+      seen.set(key, w);
+    }
+    return w;
+  };
+}
+
 export function toAmcWindow(w: Pick<ResolvedWindow, "start" | "end" | "timeZone">): AmcTimeWindow {
   return { start: formatAmcLocalTime(w.start, w.timeZone), end: formatAmcLocalTime(w.end, w.timeZone), timeZone: w.timeZone };
 }

@@ -66,10 +66,23 @@ export function localParts(instant: Date, zone: string) {
 
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 
+// A batch of scheduled runs renders the same few window instants thousands of times (each a
+// formatToParts call, ~10 µs); the reading is a pure function of (zone, instant), so recent
+// answers are kept. Bounded: cleared whenever it fills, so it never grows with uptime.
+const recentLocal = new Map<string, string>();
+const RECENT_LOCAL_MAX = 4096;
+
 /** `YYYY-MM-DDTHH:MM:SS`: `instant` as a local time in `zone`, without zone or milliseconds. */
 export function localDateTime(instant: Date, zone: string): string {
-  const p = localParts(instant, zone);
-  return `${pad(p.y, 4)}-${pad(p.mo)}-${pad(p.d)}T${pad(p.h)}:${pad(p.mi)}:${pad(p.s)}`;
+  const key = `${zone}\u0000${instant.getTime()}`;
+  let text = recentLocal.get(key);
+  if (text === undefined) {
+    const p = localParts(instant, zone);
+    text = `${pad(p.y, 4)}-${pad(p.mo)}-${pad(p.d)}T${pad(p.h)}:${pad(p.mi)}:${pad(p.s)}`;
+    if (recentLocal.size >= RECENT_LOCAL_MAX) recentLocal.clear();
+    recentLocal.set(key, text);
+  }
+  return text;
 }
 
 /** The zone's offset from UTC at `instant`, in ms (New York in winter: −5 h). */

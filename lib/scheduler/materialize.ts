@@ -6,6 +6,7 @@ import { buildRun, type NewExecution } from "../executions/create";
 import { logOf, type EngineDeps, type Logger } from "../engine/deps";
 import { newExecutionId } from "../ids";
 import type { ParamDef } from "../params/definitions";
+import { memoizedResolveWindow, type resolveWindow } from "../params/window";
 import { toParamDef, type TemplateRow } from "../templates/load";
 import { dueOccurrences, type DueOccurrences } from "./cron";
 import { schedulerSettings, type SchedulerSettings } from "./settings";
@@ -275,6 +276,8 @@ interface Sources {
   templates: Map<string, TemplateRow>;
   /** A template's parameter definitions, or why they do not load (a stored rule that no longer parses). */
   defs: Map<string, ParamDef[] | Error>;
+  /** The batch's windows, each distinct (spec, zone, lag, slot) resolved once. */
+  resolve: typeof resolveWindow;
 }
 
 /** The batch's reports, their templates and parameter definitions: three reads, whatever the batch size. */
@@ -318,7 +321,7 @@ async function loadSources(tx: Database, claimed: Claimed[]): Promise<Sources> {
       }
     }
   }
-  return { reports, templates, defs };
+  return { reports, templates, defs, resolve: memoizedResolveWindow() };
 }
 
 /** The run of one slot: pending with its SQL rendered, or failed with the reason it cannot be. */
@@ -349,6 +352,7 @@ function runRow(sources: Sources, report: ReportRow, c: Claimed, slot: Date, now
         scheduledFor: slot,
         valueOverrides: (c.defaultParameters ?? {}) as Record<string, unknown>,
       },
+      sources.resolve,
     );
   } catch (e) {
     if (e instanceof AppError) {

@@ -1,0 +1,2 @@
+ALTER TABLE "amc_instances" ADD COLUMN "last_submit_pass_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "idx_amc_instances_submit_turn" ON "amc_instances" USING btree ("last_submit_pass_at" NULLS FIRST,"id");
