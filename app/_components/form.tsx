@@ -96,6 +96,16 @@ export function FormBanner({ kind, testId, children }: { kind: "success" | "erro
   );
 }
 
+/** A failed submit's message at the top of its form, or nothing while there is none. */
+export function ErrorBanner({ error, testId }: { error: { message: string } | null | undefined; testId: string }) {
+  if (!error) return null;
+  return (
+    <FormBanner kind="error" testId={testId}>
+      {error.message}
+    </FormBanner>
+  );
+}
+
 /** A small control's failure (FORBIDDEN, NOT_FOUND, a session that ended), shown next to it. */
 export function ControlError({ message }: { message?: string }) {
   if (!message) return null;

@@ -2,14 +2,15 @@
 
 import { useActionState } from "react";
 import { ControlError } from "@/app/_components/form";
-import { grantAccessFormAction, revokeAccessFormAction, type AccessFormState } from "./actions";
+import { grantAccessFormAction, revokeAccessFormAction } from "./actions";
+import type { ControlState } from "./settings-change";
 
 export interface InstanceChoice {
   id: string;
   label: string;
 }
 
-const INITIAL: AccessFormState = {};
+const INITIAL: ControlState = {};
 
 export function GrantAccessForm({ userId, choices }: { userId: string; choices: InstanceChoice[] }) {
   const [state, formAction, pending] = useActionState(grantAccessFormAction, INITIAL);

@@ -14,9 +14,6 @@ export const createUserAction = action(fromForm(createUserSchema), async (input,
   return { email: created.email };
 });
 
-export const grantAccessAction = settingsChange(grantSchema, grantInstanceAccess);
-
-export const revokeAccessAction = settingsChange(revokeSchema, revokeInstanceAccess);
 
 // useActionState adapters. Being server actions themselves (not client wrappers) keeps the forms
 // working when submitted before the page has hydrated.
@@ -45,17 +42,6 @@ export async function createUserFormAction(
   };
 }
 
-/** Success needs no message: the page re-renders with the new grants. */
-export interface AccessFormState {
-  error?: string;
-}
+export const grantAccessFormAction = settingsChange(grantSchema, grantInstanceAccess);
 
-export async function grantAccessFormAction(_prev: AccessFormState, form: FormData): Promise<AccessFormState> {
-  const result = await grantAccessAction(form);
-  return result.ok ? {} : { error: result.error.message };
-}
-
-export async function revokeAccessFormAction(_prev: AccessFormState, form: FormData): Promise<AccessFormState> {
-  const result = await revokeAccessAction(form);
-  return result.ok ? {} : { error: result.error.message };
-}
+export const revokeAccessFormAction = settingsChange(revokeSchema, revokeInstanceAccess);

@@ -11,10 +11,6 @@ const resetPasswordAction = action(fromForm(resetPasswordSchema), async (input, 
   resetUserPassword(db, user, input, new Date()),
 );
 
-const setRoleAction = settingsChange(setRoleSchema, (db, user, input) => setUserRole(db, user, input, new Date()));
-
-const deleteUserAction = settingsChange(deleteUserSchema, deleteUser);
-
 export interface AccountFormState {
   error?: string;
   /** Shown once to the admin, to hand over; never stored in clear, never shown again. */
@@ -26,12 +22,6 @@ export async function resetPasswordFormAction(_prev: AccountFormState, form: For
   return result.ok ? { temporaryPassword: result.data.temporaryPassword } : { error: result.error.message };
 }
 
-export async function setRoleFormAction(_prev: AccountFormState, form: FormData): Promise<AccountFormState> {
-  const result = await setRoleAction(form);
-  return result.ok ? {} : { error: result.error.message };
-}
+export const setRoleFormAction = settingsChange(setRoleSchema, (db, user, input) => setUserRole(db, user, input, new Date()));
 
-export async function deleteUserFormAction(_prev: AccountFormState, form: FormData): Promise<AccountFormState> {
-  const result = await deleteUserAction(form);
-  return result.ok ? {} : { error: result.error.message };
-}
+export const deleteUserFormAction = settingsChange(deleteUserSchema, deleteUser);

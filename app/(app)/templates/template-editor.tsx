@@ -5,7 +5,7 @@ import { useMemo, useState } from "react";
 import type { ParameterType } from "@/db/schema";
 import type { ErrorBody } from "@/lib/errors";
 import { checkPlaceholders, gluedMessage } from "@/lib/templates/placeholders";
-import { FormBanner, Options } from "@/app/_components/form";
+import { ErrorBanner, Options } from "@/app/_components/form";
 import { saveTemplateAction } from "./actions";
 
 /**
@@ -175,11 +175,7 @@ export function TemplateEditor({ initial, types, mode }: { initial: EditorInitia
           {t.isSystem && <p className="text-amber-800">This is a library template: once you save it, it becomes a custom template and library updates no longer change it.</p>}
         </div>
       )}
-      {error && (
-        <FormBanner kind="error" testId="editor-error">
-          {error.message}
-        </FormBanner>
-      )}
+      <ErrorBanner error={error} testId="editor-error" />
 
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
         <Labeled label="Template id" error={err("templateId")}>

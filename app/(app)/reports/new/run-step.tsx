@@ -1,7 +1,7 @@
 "use client";
 
 import { useId } from "react";
-import { buttonClass, FormBanner } from "@/app/_components/form";
+import { buttonClass, ErrorBanner } from "@/app/_components/form";
 import { ReportNameFields } from "../_builder/report-name-fields";
 import { ScheduleFields } from "../_builder/schedule-fields";
 import { ScheduleRuns } from "../_builder/schedule-runs";
@@ -35,11 +35,7 @@ export function RunStep({
       <h2 id={`${id}-s4`} className="text-lg font-semibold">
         Name and run
       </h2>
-      {submitError && (
-        <FormBanner kind="error" testId="submit-error">
-          {submitError.message}
-        </FormBanner>
-      )}
+      <ErrorBanner error={submitError} testId="submit-error" />
       <div className="grid max-w-3xl gap-4">
         <ReportNameFields
           idPrefix={id}

@@ -6,7 +6,7 @@ import type { BuilderTemplate } from "@/lib/templates/queries";
 import type { ErrorBody } from "@/lib/errors";
 import type { WindowSpec } from "@/lib/params/window";
 import type { ValidationResponse } from "@/lib/reports/validate";
-import { buttonClass, FormBanner } from "@/app/_components/form";
+import { buttonClass, ErrorBanner } from "@/app/_components/form";
 import { useDebouncedCall } from "@/app/_components/use-debounced-call";
 import { ParamFields } from "../../_builder/param-fields";
 import { ReportNameFields } from "../../_builder/report-name-fields";
@@ -82,11 +82,7 @@ export function EditReportForm({
 
   return (
     <div className="space-y-5">
-      {error && (
-        <FormBanner kind="error" testId="edit-error">
-          {error.message}
-        </FormBanner>
-      )}
+      <ErrorBanner error={error} testId="edit-error" />
       <div className="grid max-w-3xl gap-4">
         <ReportNameFields
           idPrefix={id}
