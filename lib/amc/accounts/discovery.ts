@@ -20,7 +20,7 @@ import {
   type Keyring,
 } from "./credentials";
 import { explainAccountError } from "./messages";
-import { excluded } from "./upsert";
+import { fromExcluded } from "./upsert";
 
 /**
  * Checking a connected Amazon Ads account against Amazon and importing its AMC instances.
@@ -202,15 +202,7 @@ export async function importInstances(
       .values(rows)
       .onConflictDoUpdate({
         target: amcInstances.instanceId,
-        set: {
-          instanceName: excluded(amcInstances.instanceName),
-          region: excluded(amcInstances.region),
-          marketplaceId: excluded(amcInstances.marketplaceId),
-          instanceType: excluded(amcInstances.instanceType),
-          accountId: excluded(amcInstances.accountId),
-          lastSyncedAt: excluded(amcInstances.lastSyncedAt),
-          updatedAt: excluded(amcInstances.updatedAt),
-        },
+        set: fromExcluded(amcInstances, ["instanceName", "region", "marketplaceId", "instanceType", "accountId", "lastSyncedAt", "updatedAt"]),
       })
       .returning({ instanceId: amcInstances.instanceId });
     await recordAudit(tx, {

@@ -16,7 +16,7 @@ import { buildAuthorizeUrl, exchangeAuthorizationCode } from "../live/lwa";
 import { defaultRuntime, type Runtime } from "../live/runtime";
 import { appKeyring, type Keyring } from "./credentials";
 import { AccountConnectError, type ConnectFailure } from "./messages";
-import { excluded } from "./upsert";
+import { fromExcluded } from "./upsert";
 
 /**
  * Connecting Amazon Ads accounts through Login with Amazon (the authorization-code flow): the
@@ -208,17 +208,12 @@ export async function completeAccountConnect(
       .onConflictDoUpdate({
         target: amcAccounts.accountId,
         set: {
-          accountName: excluded(amcAccounts.accountName),
-          region: excluded(amcAccounts.region),
-          marketplaceId: excluded(amcAccounts.marketplaceId),
-          advertiserId: excluded(amcAccounts.advertiserId),
-          clientId: excluded(amcAccounts.clientId),
-          clientSecretEncrypted: excluded(amcAccounts.clientSecretEncrypted),
-          refreshTokenEncrypted: excluded(amcAccounts.refreshTokenEncrypted),
-          status: excluded(amcAccounts.status),
+          ...fromExcluded(
+            amcAccounts,
+            ["accountName", "region", "marketplaceId", "advertiserId", "clientId", "clientSecretEncrypted", "refreshTokenEncrypted", "status", "lastCheckedAt", "updatedAt"],
+          ),
+          // A fresh authorization clears the last failure.
           lastError: null,
-          lastCheckedAt: excluded(amcAccounts.lastCheckedAt),
-          updatedAt: excluded(amcAccounts.updatedAt),
         },
       })
       .returning(accountViewColumns);
