@@ -9,7 +9,7 @@ import { backfillProgress } from "../backfill/progress";
 import type { EngineDeps } from "../engine/deps";
 import { notFound } from "../errors";
 import { collectionIdSchema, reportIdSchema } from "../ids";
-import { endpoints, iso, isoTime } from "./endpoint";
+import { endpoints, iso, isoTime, pick } from "./endpoint";
 
 /** API v1: a report's backfills (historical collections), addressed by report and `col_…` id. */
 
@@ -88,28 +88,15 @@ export async function apiGetBackfill(db: Database, user: SessionUser, ref: { rep
   return {
     collectionId: p.collectionId,
     reportId: ref.reportId,
-    status: p.status,
-    segmentType: p.segmentType,
-    startDate: p.startDate,
-    endDate: p.endDate,
+    ...pick(p, ["status", "segmentType", "startDate", "endDate"]),
     createdAt: iso(p.createdAt),
-    total: p.total,
-    done: p.done,
-    running: p.running,
-    pending: p.pending,
-    failed: p.failed,
-    cancelled: p.cancelled,
-    rows: p.rows,
+    ...pick(p, ["total", "done", "running", "pending", "failed", "cancelled", "rows"]),
     segments: p.segments.map((s) => ({
       executionId: s.executionId,
       windowStart: iso(s.windowStart),
       windowEnd: iso(s.windowEnd),
       timezone: s.timeZone,
-      status: s.status,
-      attempts: s.attempts,
-      runs: s.runs,
-      rows: s.rows,
-      error: s.error,
+      ...pick(s, ["status", "attempts", "runs", "rows", "error"]),
     })),
   };
 }

@@ -4,7 +4,7 @@ import type { SessionUser } from "../../db/queries/access";
 import { listDashboards } from "../../db/queries/dashboards";
 import { addFavorite, removeFavorite } from "../dashboards/favorites";
 import { dashboardIdSchema, reportIdSchema } from "../ids";
-import { endpoints, isoOrNull, isoTime } from "./endpoint";
+import { endpoints, isoOrNull, isoTime, pick } from "./endpoint";
 
 /** API v1: dashboards (list) and the viewer's favorites. */
 
@@ -53,9 +53,7 @@ export async function apiListDashboards(db: Database, user: SessionUser, q: { re
   const rows = await listDashboards(db, user, { reportId: q.reportId, instanceId: q.instanceId });
   return {
     dashboards: rows.map((r) => ({
-      dashboardId: r.dashboardId,
-      name: r.name,
-      reportId: r.reportId,
+      ...pick(r, ["dashboardId", "name", "reportId"]),
       instanceId: r.amcInstanceId,
       dataStart: isoOrNull(r.dataStart),
       dataEnd: isoOrNull(r.dataEnd),

@@ -77,6 +77,11 @@ export const isoTime = z.iso.datetime({ offset: true });
 export const iso = (d: Date) => d.toISOString();
 export const isoOrNull = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
+/** The fields of `row` named in `keys`, as they are: the part of a view a row gives unchanged. */
+export function pick<T extends object, K extends keyof T>(row: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, row[k]])) as Pick<T, K>;
+}
+
 /** Page paging: `?page=1&limit=20`, answered with `total`. */
 export const pageQuery = {
   page: z.coerce.number().int().min(1).max(1_000_000).default(1).describe("1-based page number."),

@@ -9,7 +9,7 @@ import { cancelRunForUser } from "../executions/cancel";
 import type { EngineDeps } from "../engine/deps";
 import { AppError } from "../errors";
 import { executionIdSchema, reportIdSchema } from "../ids";
-import { commaList, endpoints, isoOrNull, isoTime, pageFields, pageQuery } from "./endpoint";
+import { commaList, endpoints, isoOrNull, isoTime, pageFields, pageQuery, pick } from "./endpoint";
 
 /** API v1: runs (executions): list, get, cancel, results as JSON pages and as files. */
 
@@ -39,14 +39,11 @@ export function toExecutionView(e: Execution, reportId: string): ExecutionView {
   return {
     executionId: e.executionId,
     reportId,
-    status: e.status,
-    triggeredBy: e.triggeredBy,
+    ...pick(e, ["status", "triggeredBy"]),
     windowStart: isoOrNull(e.timeWindowStart),
     windowEnd: isoOrNull(e.timeWindowEnd),
     timezone: e.timeWindowTimezone,
-    amcExecutionId: e.amcExecutionId,
-    rowCount: e.rowCount,
-    errorMessage: e.errorMessage,
+    ...pick(e, ["amcExecutionId", "rowCount", "errorMessage"]),
     createdAt: isoOrNull(e.createdAt),
     startedAt: isoOrNull(e.startedAt),
     completedAt: isoOrNull(e.completedAt),

@@ -15,7 +15,7 @@ import { createReport, deleteReport, updateReport } from "../reports/definitions
 import { listReportsOverview, type OverviewRow } from "../reports/overview";
 import { OVERVIEW_SORTS, OVERVIEW_STATUSES, REPORT_STATES, SORT_DIRS, DEFAULT_DIR, type PageSize } from "../reports/overview-query";
 import { validateParametersSchema } from "../reports/validate";
-import { endpoints, commaList, isoOrNull, isoTime, pageFields } from "./endpoint";
+import { commaList, endpoints, isoOrNull, isoTime, pageFields, pick } from "./endpoint";
 import { executionSchema, toExecutionView } from "./executions";
 import { once } from "./idempotency";
 import { scheduleSchema, toScheduleView } from "./schedules";
@@ -183,16 +183,9 @@ export const runReportEndpoint = reportsEndpoint("POST /api/v1/reports/{reportId
 
 function toSummary(r: OverviewRow): z.output<typeof reportSummarySchema> {
   return {
-    reportId: r.reportId,
-    name: r.name,
-    description: r.description,
-    templateName: r.templateName,
+    ...pick(r, ["reportId", "name", "description", "templateName"]),
     instanceId: r.amcInstanceId,
-    instanceName: r.instanceName,
-    ownerEmail: r.ownerEmail,
-    frequency: r.frequency,
-    state: r.state,
-    latestStatus: r.latestStatus,
+    ...pick(r, ["instanceName", "ownerEmail", "frequency", "state", "latestStatus"]),
     lastRunAt: isoOrNull(r.lastRunAt),
     nextRunAt: isoOrNull(r.nextRunAt),
     executionCount: r.executionCount ?? 0,

@@ -4,7 +4,7 @@ import type { SessionUser } from "../../db/queries/access";
 import { notFound } from "../errors";
 import { validateParametersSchema } from "../reports/validate";
 import { getTemplateDetail, listTemplates, type TemplateCard } from "../templates/queries";
-import { endpoints, pageFields, pageQuery } from "./endpoint";
+import { endpoints, pageFields, pageQuery, pick } from "./endpoint";
 
 /** API v1: the template library (read-only) and parameter validation against a template. */
 
@@ -104,23 +104,11 @@ export async function apiGetTemplate(db: Database, user: SessionUser, templateId
   const t = await getTemplateDetail(db, user, templateId);
   if (!t) throw notFound("Template");
   return {
-    templateId: t.templateId,
-    name: t.name,
-    description: t.description,
-    question: t.question,
-    category: t.category,
-    reportType: t.reportType,
+    ...pick(t, ["templateId", "name", "description", "question", "category", "reportType"]),
     tags: t.tags ?? [],
-    dataLagDays: t.dataLagDays,
-    version: t.version,
-    isSystem: t.isSystem,
-    usageCount: t.usageCount,
-    sqlTemplate: t.sqlTemplate,
+    ...pick(t, ["dataLagDays", "version", "isSystem", "usageCount", "sqlTemplate"]),
     parameters: t.defs.map((d) => ({
-      name: d.name,
-      label: d.label,
-      type: d.type,
-      required: d.required,
+      ...pick(d, ["name", "label", "type", "required"]),
       defaultValue: d.defaultValue ?? null,
       rules: { ...d.rules },
       help: d.help ?? null,
