@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext } from "@playwright/test";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { createUser, signIn, trySignIn } from "./helpers";
 
@@ -7,6 +7,21 @@ import { createUser, signIn, trySignIn } from "./helpers";
 
 const PASSWORD = "correct-horse-battery";
 const unique = (name: string) => `${name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+
+/** A new member, created by the demo admin signed in on `page`: the member's email. */
+async function newUser(page: Page, name: string): Promise<string> {
+  const email = unique(name);
+  await signIn(page);
+  await createUser(page, email, PASSWORD);
+  return email;
+}
+
+/** `email` signed in from a browser of its own (its own cookies, so its own session). */
+async function signedIn(browser: Browser, email: string, password = PASSWORD): Promise<Page> {
+  const tab = await (await browser.newContext()).newPage();
+  await signIn(tab, email, password);
+  return tab;
+}
 
 function from(browser: Browser, address: string): Promise<BrowserContext> {
   return browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": address } });
@@ -18,9 +33,7 @@ async function sessionEmail(context: BrowserContext): Promise<string | null> {
 }
 
 test("a victim signs in with the right password while an attacker is held on the same account from another address", async ({ page, browser }) => {
-  const email = unique("victim");
-  await signIn(page);
-  await createUser(page, email, PASSWORD);
+  const email = await newUser(page, "victim");
 
   const attacker = await (await from(browser, "198.51.100.23")).newPage();
   for (let i = 0; i < 5; i++) {
@@ -41,9 +54,7 @@ test("a victim signs in with the right password while an attacker is held on the
 });
 
 test("a known device gets in with the right password while its account is held at its own address", async ({ page, browser }) => {
-  const email = unique("owner");
-  await signIn(page);
-  await createUser(page, email, PASSWORD);
+  const email = await newUser(page, "owner");
 
   const laptop = await (await from(browser, "198.51.100.40")).newPage();
   await signIn(laptop, email, PASSWORD); // sets the device cookie
@@ -89,15 +100,11 @@ test("a stolen session cookie stops working once its session signs out", async (
 });
 
 test("changing the password ends the other sessions and keeps this one", async ({ page, browser }) => {
-  const email = unique("changer");
+  const email = await newUser(page, "changer");
   const newPassword = "a-brand-new-passphrase";
-  await signIn(page);
-  await createUser(page, email, PASSWORD);
 
-  const here = await (await browser.newContext()).newPage();
-  const elsewhere = await (await browser.newContext()).newPage();
-  await signIn(here, email, PASSWORD);
-  await signIn(elsewhere, email, PASSWORD);
+  const here = await signedIn(browser, email);
+  const elsewhere = await signedIn(browser, email);
 
   await here.getByRole("link", { name: "Password", exact: true }).click();
   await here.getByLabel("Current password", { exact: true }).fill("not-my-password");
@@ -124,13 +131,9 @@ test("changing the password ends the other sessions and keeps this one", async (
 });
 
 test("sign out everywhere ends every session of the user", async ({ page, browser }) => {
-  const email = unique("everywhere");
-  await signIn(page);
-  await createUser(page, email, PASSWORD);
-  const a = await (await browser.newContext()).newPage();
-  const b = await (await browser.newContext()).newPage();
-  await signIn(a, email, PASSWORD);
-  await signIn(b, email, PASSWORD);
+  const email = await newUser(page, "everywhere");
+  const a = await signedIn(browser, email);
+  const b = await signedIn(browser, email);
   await a.goto("/settings/password");
   await a.getByRole("button", { name: "Sign out everywhere" }).click();
   await expect(a).toHaveURL(/\/signin/);
@@ -141,11 +144,8 @@ test("sign out everywhere ends every session of the user", async ({ page, browse
 });
 
 test("an admin resets a password: the user's sessions end and the temporary password works", async ({ page, browser }) => {
-  const email = unique("forgetful");
-  await signIn(page);
-  await createUser(page, email, PASSWORD);
-  const user = await (await browser.newContext()).newPage();
-  await signIn(user, email, PASSWORD);
+  const email = await newUser(page, "forgetful");
+  const user = await signedIn(browser, email);
 
   const row = page.locator(`[data-testid="user-row"][data-email="${email}"]`);
   await row.getByRole("button", { name: "Reset password" }).click();
@@ -160,9 +160,7 @@ test("an admin resets a password: the user's sessions end and the temporary pass
 });
 
 test("a deleted user's session ends at once: the session endpoint answers nothing", async ({ page, browser }) => {
-  const email = unique("leaver");
-  await signIn(page);
-  await createUser(page, email, PASSWORD);
+  const email = await newUser(page, "leaver");
   const userContext = await browser.newContext();
   const user = await userContext.newPage();
   await signIn(user, email, PASSWORD);
