@@ -12,29 +12,37 @@ export function BackLink({ href, children }: { href: string; children: ReactNode
   );
 }
 
-/** A record's page heading: where it sits, its name, its id with facts beside it, then its text. */
+/**
+ * A record's page heading: where it sits, its name, its id with facts beside it, then its text;
+ * the record's actions (buttons, links) to the right, wrapping below on narrow screens.
+ */
 export function RecordTitle({
   back,
   title,
   id,
   facts,
+  actions,
   children,
 }: {
   back: { href: string; label: string };
   title: string;
   id: string;
   facts: ReactNode;
+  actions: ReactNode;
   children?: ReactNode;
 }) {
   return (
-    <div>
-      <BackLink href={back.href}>{back.label}</BackLink>
-      <h1 className="mt-1 text-xl font-semibold">{title}</h1>
-      <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-600">
-        <code className="font-mono text-xs">{id}</code>
-        {facts}
-      </p>
-      {children}
+    <div className="flex flex-wrap items-start justify-between gap-4">
+      <div>
+        <BackLink href={back.href}>{back.label}</BackLink>
+        <h1 className="mt-1 text-xl font-semibold">{title}</h1>
+        <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-600">
+          <code className="font-mono text-xs">{id}</code>
+          {facts}
+        </p>
+        {children}
+      </div>
+      {actions}
     </div>
   );
 }

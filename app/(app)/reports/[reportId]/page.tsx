@@ -41,26 +41,26 @@ export default async function ReportPage({ params, searchParams }: PageArgs<{ re
   return (
     <div className="space-y-8">
       <AutoRefresh active={live} />
-      <div className="flex flex-wrap items-start justify-between gap-4">
-        <RecordTitle
-          back={{ href: "/reports", label: "Reports" }}
-          title={report.name}
-          id={report.reportId}
-          facts={
-            <>
-              <StateBadge state={state} />
-              <span>{report.frequency}</span>
-            </>
-          }
-        >
-          {report.description && <p className="mt-2 max-w-2xl text-sm text-slate-700">{report.description}</p>}
-        </RecordTitle>
-        <div className="flex flex-wrap items-start gap-3">
-          <Link href={`/dashboards/report/${report.reportId}`} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100">Dashboard</Link>
-          <DefinitionActions reportId={report.reportId} name={report.name} runCount={runs.total} />
-          <RunNowButton reportId={report.reportId} />
-        </div>
-      </div>
+      <RecordTitle
+        back={{ href: "/reports", label: "Reports" }}
+        title={report.name}
+        id={report.reportId}
+        facts={
+          <>
+            <StateBadge state={state} />
+            <span>{report.frequency}</span>
+          </>
+        }
+        actions={
+          <div className="flex flex-wrap items-start gap-3">
+            <Link href={`/dashboards/report/${report.reportId}`} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100">Dashboard</Link>
+            <DefinitionActions reportId={report.reportId} name={report.name} runCount={runs.total} />
+            <RunNowButton reportId={report.reportId} />
+          </div>
+        }
+      >
+        {report.description && <p className="mt-2 max-w-2xl text-sm text-slate-700">{report.description}</p>}
+      </RecordTitle>
 
       <section aria-labelledby="definition" className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="definition" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Definition</h2>

@@ -58,34 +58,34 @@ export default async function TemplatePage({ params }: { params: Promise<{ templ
   if (!t) notFound();
   return (
     <div className="space-y-6">
-      <div className="flex flex-wrap items-start justify-between gap-4">
-        <RecordTitle
-          back={{ href: "/templates", label: "Templates" }}
-          title={t.name}
-          id={t.templateId}
-          facts={
-            <>
-              <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs">{t.category}</span>
-              {t.reportType && <span className="rounded bg-indigo-50 px-1.5 py-0.5 text-xs text-indigo-800">{t.reportType}</span>}
-              <span>version {t.version}</span>
-              <span>{t.isSystem ? "library template" : "custom template"}</span>
-            </>
-          }
-        >
-          {t.question && <p className="mt-2 max-w-3xl text-sm font-medium text-slate-800">{t.question}</p>}
-          {t.description && <p className="mt-1 max-w-3xl text-sm text-slate-700">{t.description}</p>}
-        </RecordTitle>
-        <div className="flex gap-2">
-          {user.role === "admin" && (
-            <Link href={`/templates/${t.templateId}/edit`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50">
-              Edit template
+      <RecordTitle
+        back={{ href: "/templates", label: "Templates" }}
+        title={t.name}
+        id={t.templateId}
+        facts={
+          <>
+            <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs">{t.category}</span>
+            {t.reportType && <span className="rounded bg-indigo-50 px-1.5 py-0.5 text-xs text-indigo-800">{t.reportType}</span>}
+            <span>version {t.version}</span>
+            <span>{t.isSystem ? "library template" : "custom template"}</span>
+          </>
+        }
+        actions={
+          <div className="flex gap-2">
+            {user.role === "admin" && (
+              <Link href={`/templates/${t.templateId}/edit`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50">
+                Edit template
+              </Link>
+            )}
+            <Link href={`/reports/new?template=${t.templateId}`} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500">
+              Create report from this
             </Link>
-          )}
-          <Link href={`/reports/new?template=${t.templateId}`} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500">
-            Create report from this
-          </Link>
-        </div>
-      </div>
+          </div>
+        }
+      >
+        {t.question && <p className="mt-2 max-w-3xl text-sm font-medium text-slate-800">{t.question}</p>}
+        {t.description && <p className="mt-1 max-w-3xl text-sm text-slate-700">{t.description}</p>}
+      </RecordTitle>
 
       <dl className="grid gap-x-8 gap-y-2 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-3">
         <div>
