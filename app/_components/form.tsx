@@ -52,6 +52,28 @@ export function TextField({
   );
 }
 
+/** TextField's twin for a choice: a labelled select of `options` with its error line. */
+export function SelectField({
+  id,
+  label,
+  errors,
+  options,
+  ...select
+}: { id: string; label: string; errors?: string[]; options: readonly { value: string; label: string }[] } & React.SelectHTMLAttributes<HTMLSelectElement>) {
+  const invalid = Boolean(errors?.length);
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium">
+        {label}
+      </label>
+      <select id={id} aria-invalid={invalid} aria-describedby={invalid ? `${id}-error` : undefined} className={inputClass} {...select}>
+        <Options options={options} />
+      </select>
+      <FieldError id={`${id}-error`} messages={errors} />
+    </div>
+  );
+}
+
 /** A label over any control (select, textarea, custom input) given as children. */
 export function Labeled({ id, label, className, children }: { id: string; label: React.ReactNode; className?: string; children: React.ReactNode }) {
   return (

@@ -2,20 +2,20 @@
 
 import { useActionState } from "react";
 import { createUserFormAction, type CreateUserFormState } from "./actions";
-import { FieldError, FormBanner, inputClass, SubmitButton, TextField } from "@/app/_components/form";
+import { FormBanner, SelectField, SubmitButton, TextField } from "@/app/_components/form";
 
 const INITIAL: CreateUserFormState = { values: { email: "", name: "", role: "member" } };
+
+const ROLES = [
+  { value: "member", label: "Member: sees only the instances granted to them" },
+  { value: "admin", label: "Admin: sees everything, manages users" },
+];
 
 export function CreateUserForm() {
   const [state, formAction, pending] = useActionState(createUserFormAction, INITIAL);
   const fieldErrors = state.error?.fieldErrors ?? {};
   // React resets the form after each submit; inputs come back to these defaults.
   const { values } = state;
-
-  const invalid = (field: string) => ({
-    "aria-invalid": Boolean(fieldErrors[field]),
-    "aria-describedby": fieldErrors[field] ? `new-user-${field}-error` : undefined,
-  });
 
   return (
     <form action={formAction} className="max-w-md space-y-4" noValidate>
@@ -35,14 +35,7 @@ export function CreateUserForm() {
         errors={fieldErrors.password}
         hint="At least 12 characters."
       />
-      <div>
-        <label htmlFor="new-user-role" className="block text-sm font-medium">Role</label>
-        <select id="new-user-role" name="role" defaultValue={values.role} {...invalid("role")} className={inputClass}>
-          <option value="member">Member: sees only the instances granted to them</option>
-          <option value="admin">Admin: sees everything, manages users</option>
-        </select>
-        <FieldError id="new-user-role-error" messages={fieldErrors.role} />
-      </div>
+      <SelectField id="new-user-role" name="role" label="Role" defaultValue={values.role} options={ROLES} errors={fieldErrors.role} />
       <SubmitButton pending={pending} pendingLabel="Creating…">
         Create user
       </SubmitButton>
