@@ -25,6 +25,26 @@ export function FieldError({ id, messages }: { id: string; messages?: string[] }
   );
 }
 
+/** `aria-invalid` and the error line's id for a field's control, while it has errors. */
+function invalidProps(id: string, errors?: string[]) {
+  const invalid = Boolean(errors?.length);
+  return { "aria-invalid": invalid, "aria-describedby": invalid ? `${id}-error` : undefined };
+}
+
+/** A field's label over its control, its error line, and a hint while there is no error. */
+function FieldFrame({ id, label, errors, hint, children }: { id: string; label: string; errors?: string[]; hint?: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium">
+        {label}
+      </label>
+      {children}
+      <FieldError id={`${id}-error`} messages={errors} />
+      {hint && !errors?.length && <p className="mt-1 text-xs text-slate-500">{hint}</p>}
+    </div>
+  );
+}
+
 /** A labelled input with its error line (and a hint while there is no error). */
 export function TextField({
   id,
@@ -33,44 +53,27 @@ export function TextField({
   hint,
   ...input
 }: { id: string; label: string; errors?: string[]; hint?: string } & React.InputHTMLAttributes<HTMLInputElement>) {
-  const invalid = Boolean(errors?.length);
   return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium">
-        {label}
-      </label>
-      <input
-        id={id}
-        aria-invalid={invalid}
-        aria-describedby={invalid ? `${id}-error` : undefined}
-        className={inputClass}
-        {...input}
-      />
-      <FieldError id={`${id}-error`} messages={errors} />
-      {hint && !invalid && <p className="mt-1 text-xs text-slate-500">{hint}</p>}
-    </div>
+    <FieldFrame id={id} label={label} errors={errors} hint={hint}>
+      <input id={id} {...invalidProps(id, errors)} className={inputClass} {...input} />
+    </FieldFrame>
   );
 }
 
-/** TextField's twin for a choice: a labelled select of `options` with its error line. */
+/** TextField's twin for a choice: a labelled select (its options as children) with its error line. */
 export function SelectField({
   id,
   label,
   errors,
-  options,
+  children,
   ...select
-}: { id: string; label: string; errors?: string[]; options: readonly { value: string; label: string }[] } & React.SelectHTMLAttributes<HTMLSelectElement>) {
-  const invalid = Boolean(errors?.length);
+}: { id: string; label: string; errors?: string[]; children: React.ReactNode } & React.SelectHTMLAttributes<HTMLSelectElement>) {
   return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium">
-        {label}
-      </label>
-      <select id={id} aria-invalid={invalid} aria-describedby={invalid ? `${id}-error` : undefined} className={inputClass} {...select}>
-        <Options options={options} />
+    <FieldFrame id={id} label={label} errors={errors}>
+      <select id={id} {...invalidProps(id, errors)} className={inputClass} {...select}>
+        {children}
       </select>
-      <FieldError id={`${id}-error`} messages={errors} />
-    </div>
+    </FieldFrame>
   );
 }
 

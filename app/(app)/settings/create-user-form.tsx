@@ -6,11 +6,6 @@ import { FormBanner, SelectField, SubmitButton, TextField } from "@/app/_compone
 
 const INITIAL: CreateUserFormState = { values: { email: "", name: "", role: "member" } };
 
-const ROLES = [
-  { value: "member", label: "Member: sees only the instances granted to them" },
-  { value: "admin", label: "Admin: sees everything, manages users" },
-];
-
 export function CreateUserForm() {
   const [state, formAction, pending] = useActionState(createUserFormAction, INITIAL);
   const fieldErrors = state.error?.fieldErrors ?? {};
@@ -35,7 +30,10 @@ export function CreateUserForm() {
         errors={fieldErrors.password}
         hint="At least 12 characters."
       />
-      <SelectField id="new-user-role" name="role" label="Role" defaultValue={values.role} options={ROLES} errors={fieldErrors.role} />
+      <SelectField id="new-user-role" name="role" label="Role" defaultValue={values.role} errors={fieldErrors.role}>
+        <option value="member">Member: sees only the instances granted to them</option>
+        <option value="admin">Admin: sees everything, manages users</option>
+      </SelectField>
       <SubmitButton pending={pending} pendingLabel="Creating…">
         Create user
       </SubmitButton>

@@ -4,19 +4,6 @@ import { useActionState } from "react";
 import { buttonClass, FormBanner, SelectField, SubmitButton, TextField } from "@/app/_components/form";
 import { createTokenFormAction, revokeTokenFormAction, type RevokeFormState, type TokenFormState } from "./actions";
 
-const SCOPES = [
-  { value: "read", label: "Read: list and download only" },
-  { value: "write", label: "Read and write: also create, run, change and delete" },
-];
-
-const LIFETIMES = [
-  { value: "7", label: "In 7 days" },
-  { value: "30", label: "In 30 days" },
-  { value: "90", label: "In 90 days" },
-  { value: "365", label: "In a year" },
-  { value: "never", label: "Never" },
-];
-
 export function CreateTokenForm() {
   const [state, formAction, pending] = useActionState(createTokenFormAction, {} satisfies TokenFormState);
   const fieldErrors = state.error?.fieldErrors ?? {};
@@ -32,8 +19,17 @@ export function CreateTokenForm() {
       )}
       {state.error && <FormBanner kind="error">{state.error.message}</FormBanner>}
       <TextField id="token-name" name="name" label="Name" type="text" autoComplete="off" required maxLength={100} errors={fieldErrors.name} hint="What uses it, e.g. “nightly export”." />
-      <SelectField id="token-scope" name="scope" label="Scope" defaultValue="read" options={SCOPES} errors={fieldErrors.scope} />
-      <SelectField id="token-expires" name="expires" label="Expires" defaultValue="90" options={LIFETIMES} errors={fieldErrors.expires} />
+      <SelectField id="token-scope" name="scope" label="Scope" defaultValue="read" errors={fieldErrors.scope}>
+        <option value="read">Read: list and download only</option>
+        <option value="write">Read and write: also create, run, change and delete</option>
+      </SelectField>
+      <SelectField id="token-expires" name="expires" label="Expires" defaultValue="90" errors={fieldErrors.expires}>
+        <option value="7">In 7 days</option>
+        <option value="30">In 30 days</option>
+        <option value="90">In 90 days</option>
+        <option value="365">In a year</option>
+        <option value="never">Never</option>
+      </SelectField>
       <SubmitButton pending={pending} pendingLabel="Creating…">
         Create token
       </SubmitButton>
