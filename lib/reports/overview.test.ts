@@ -129,28 +129,12 @@ describe("listReportsOverview", async () => {
       })
       .returning({ id: reportDefinitions.id });
     uuidOf.set(s.reportId, r!.id);
-    if (s.inactiveSchedule) {
-      // An ended schedule must not count: only the active one sets next run / paused.
-      await db.insert(reportSchedules).values({
-        scheduleId: `sch_old_${s.reportId}`,
-        reportId: r!.id,
-        scheduleType: "daily",
-        cronExpression: "0 2 * * *",
-        isActive: false,
-        isPaused: true,
-        nextRunAt: new Date(BASE - 999 * HOUR),
-      });
-    }
-    if (s.schedule) {
-      await db.insert(reportSchedules).values({
-        scheduleId: `sch_${s.reportId}`,
-        reportId: r!.id,
-        scheduleType: "daily",
-        cronExpression: "0 2 * * *",
-        isPaused: s.schedule.isPaused,
-        nextRunAt: s.schedule.nextRunAt,
-      });
-    }
+    // A daily 02:00 schedule of this report; `state` says whether it is active, paused and due when.
+    const schedule = (scheduleId: string, state: { isActive?: boolean; isPaused: boolean; nextRunAt: Date | null }) =>
+      db.insert(reportSchedules).values({ scheduleId, reportId: r!.id, scheduleType: "daily", cronExpression: "0 2 * * *", ...state });
+    // An ended schedule must not count: only the active one sets next run / paused.
+    if (s.inactiveSchedule) await schedule(`sch_old_${s.reportId}`, { isActive: false, isPaused: true, nextRunAt: new Date(BASE - 999 * HOUR) });
+    if (s.schedule) await schedule(`sch_${s.reportId}`, s.schedule);
     if (s.runs.length > 0) {
       // In order: the tracking trigger makes the last inserted execution the latest.
       await db.insert(reportExecutions).values(
