@@ -9,7 +9,7 @@ import { backfillProgress } from "../backfill/progress";
 import type { EngineDeps } from "../engine/deps";
 import { notFound } from "../errors";
 import { collectionIdSchema, reportIdSchema } from "../ids";
-import { endpoints, iso, isoTime, pick } from "./endpoint";
+import { endpoints, iso, isoTime, pick, reportParams } from "./endpoint";
 
 /** API v1: a report's backfills (historical collections), addressed by report and `col_…` id. */
 
@@ -47,7 +47,6 @@ export const backfillSchema = z
   })
   .meta({ id: "Backfill" });
 
-const reportParams = z.strictObject({ reportId: reportIdSchema });
 const backfillParams = z.strictObject({ reportId: reportIdSchema, collectionId: collectionIdSchema });
 
 export const startBackfillEndpoint = backfillsEndpoint("POST /api/v1/reports/{reportId}/backfills", {

@@ -4,7 +4,7 @@ import type { SessionUser } from "../../db/queries/access";
 import { listDashboards } from "../../db/queries/dashboards";
 import { addFavorite, removeFavorite } from "../dashboards/favorites";
 import { dashboardIdSchema, reportIdSchema } from "../ids";
-import { endpoints, isoOrNull, isoTime, pick } from "./endpoint";
+import { endpoints, instanceIdFilter, isoOrNull, isoTime, pick } from "./endpoint";
 
 /** API v1: dashboards (list) and the viewer's favorites. */
 
@@ -27,7 +27,7 @@ export const listDashboardsEndpoint = dashboardsEndpoint("GET /api/v1/dashboards
   summary: "List dashboards, favorites first",
   query: z.strictObject({
     reportId: reportIdSchema.optional(),
-    instanceId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "Not an AMC instance id.").optional(),
+    instanceId: instanceIdFilter.optional(),
   }),
   responses: { 200: z.strictObject({ dashboards: z.array(dashboardSchema), total: z.number().int() }) },
   errors: [],

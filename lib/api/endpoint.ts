@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AppError, ERROR_CODES } from "../errors";
 import type { RouteConfig } from "../http/handler";
+import { reportIdSchema } from "../ids";
 
 /**
  * One API v1 endpoint as data: its path, inputs and the shapes of its answers. The route file
@@ -88,6 +89,16 @@ export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(100).default(20).describe("Items per page (1–100)."),
 };
 export const pageFields = { total: z.number().int(), page: z.number().int(), limit: z.number().int() };
+
+/** A list answer: one page of `item`s under `key`, with the paging fields. */
+export const pageOf = <K extends string, T extends z.ZodType>(key: K, item: T) =>
+  z.strictObject({ [key]: z.array(item), ...pageFields } as Record<K, z.ZodArray<T>> & typeof pageFields);
+
+/** An AMC instance id as a filter (the human one, `amc…`; unknown ones simply match nothing). */
+export const instanceIdFilter = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "Not an AMC instance id.");
+
+/** The path params of the endpoints under /api/v1/reports/{reportId}. */
+export const reportParams = z.strictObject({ reportId: reportIdSchema });
 
 /** A value given once in the query (a repeated key is refused). */
 export const commaList = <const T extends readonly [string, ...string[]]>(values: T) =>

@@ -9,7 +9,7 @@ import { cancelRunForUser } from "../executions/cancel";
 import type { EngineDeps } from "../engine/deps";
 import { AppError } from "../errors";
 import { executionIdSchema, reportIdSchema } from "../ids";
-import { commaList, endpoints, isoOrNull, isoTime, pageFields, pageQuery, pick } from "./endpoint";
+import { commaList, endpoints, instanceIdFilter, isoOrNull, isoTime, pageFields, pageOf, pageQuery, pick } from "./endpoint";
 
 /** API v1: runs (executions): list, get, cancel, results as JSON pages and as files. */
 
@@ -55,7 +55,7 @@ const executionParams = z.strictObject({ executionId: executionIdSchema });
 
 export const listExecutionsQuery = z.strictObject({
   reportId: reportIdSchema.optional(),
-  instanceId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "Not an AMC instance id.").optional(),
+  instanceId: instanceIdFilter.optional(),
   status: commaList(EXECUTION_STATUSES).optional(),
   triggeredBy: commaList(TRIGGERS).optional(),
   from: isoTime.optional().describe("Created at or after this instant."),
@@ -66,7 +66,7 @@ export const listExecutionsQuery = z.strictObject({
 export const listExecutionsEndpoint = executionsEndpoint("GET /api/v1/executions", {
   summary: "List runs, newest first",
   query: listExecutionsQuery,
-  responses: { 200: z.strictObject({ executions: z.array(executionSchema), ...pageFields }) },
+  responses: { 200: pageOf("executions", executionSchema) },
   errors: [],
 });
 

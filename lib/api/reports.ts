@@ -9,13 +9,12 @@ import { reportForUserOrThrow } from "../auth/guards";
 import { segmentTypeSchema } from "../backfill/plan";
 import { notFound } from "../errors";
 import { runReportNow } from "../executions/create";
-import { reportIdSchema } from "../ids";
 import { windowSpecSchema } from "../params/window";
 import { createReport, deleteReport, updateReport } from "../reports/definitions";
 import { listReportsOverview, type OverviewRow } from "../reports/overview";
 import { OVERVIEW_SORTS, OVERVIEW_STATUSES, REPORT_STATES, SORT_DIRS, DEFAULT_DIR, type PageSize } from "../reports/overview-query";
 import { validateParametersSchema } from "../reports/validate";
-import { commaList, endpoints, isoOrNull, isoTime, pageFields, pick } from "./endpoint";
+import { commaList, endpoints, instanceIdFilter, isoOrNull, isoTime, pageOf, pick, reportParams } from "./endpoint";
 import { executionSchema, toExecutionView } from "./executions";
 import { once } from "./idempotency";
 import { scheduleSchema, toScheduleView } from "./schedules";
@@ -23,8 +22,6 @@ import { scheduleSchema, toScheduleView } from "./schedules";
 /** API v1: report definitions, with the overview's filters and sorting, and Run now. */
 
 const reportsEndpoint = endpoints("Reports");
-
-const reportParams = z.strictObject({ reportId: reportIdSchema });
 
 export const reportSummarySchema = z
   .strictObject({
@@ -70,7 +67,7 @@ export const reportSchema = z
   .meta({ id: "Report" });
 
 export const listReportsQuery = z.strictObject({
-  instanceId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "Not an AMC instance id.").optional(),
+  instanceId: instanceIdFilter.optional(),
   state: z.enum(REPORT_STATES).optional(),
   frequency: z.enum(FREQUENCIES).optional(),
   status: commaList(OVERVIEW_STATUSES).optional().describe("Latest run status, comma-separated; `never` = no run yet."),
@@ -90,7 +87,7 @@ export const listReportsQuery = z.strictObject({
 export const listReportsEndpoint = reportsEndpoint("GET /api/v1/reports", {
   summary: "List reports (the overview's filters and sorting)",
   query: listReportsQuery,
-  responses: { 200: z.strictObject({ reports: z.array(reportSummarySchema), ...pageFields }) },
+  responses: { 200: pageOf("reports", reportSummarySchema) },
   errors: [],
 });
 

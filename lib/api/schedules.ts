@@ -2,10 +2,10 @@ import { z } from "zod";
 import type { Database } from "../../db/client";
 import type { SessionUser } from "../../db/queries/access";
 import { scheduleForUserOrThrow } from "../auth/guards";
-import { reportIdSchema, scheduleIdSchema } from "../ids";
+import { scheduleIdSchema } from "../ids";
 import { describeSchedule } from "../scheduler/cron";
 import { createSchedule, deleteSchedule, pauseSchedule, resumeSchedule, scheduleSpecSchema, updateSchedule, type Schedule } from "../scheduler/schedules";
-import { endpoints, isoOrNull, isoTime } from "./endpoint";
+import { endpoints, isoOrNull, isoTime, reportParams } from "./endpoint";
 
 /** API v1: a report's schedule (one active per report). */
 
@@ -56,7 +56,7 @@ export const createScheduleEndpoint = schedulesEndpoint("POST /api/v1/reports/{r
   summary: "Schedule a report",
   description:
     "A preset (`daily`, `weekly`, `monthly`, `quarterly` with `time` HH:MM and `weekday`/`day`) or `custom` with a 5-field `cron`, in an IANA `timezone`. 409 when the report already has a schedule.",
-  params: z.strictObject({ reportId: reportIdSchema }),
+  params: reportParams,
   body: scheduleSpecSchema,
   responses: { 201: scheduleSchema },
   errors: [404, 409, 413, 415],

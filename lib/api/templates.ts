@@ -4,7 +4,7 @@ import type { SessionUser } from "../../db/queries/access";
 import { notFound } from "../errors";
 import { validateParametersSchema } from "../reports/validate";
 import { getTemplateDetail, listTemplates, type TemplateCard } from "../templates/queries";
-import { endpoints, pageFields, pageQuery, pick } from "./endpoint";
+import { endpoints, pageOf, pageQuery, pick } from "./endpoint";
 
 /** API v1: the template library (read-only) and parameter validation against a template. */
 
@@ -58,7 +58,7 @@ export const listTemplatesEndpoint = templatesEndpoint("GET /api/v1/templates", 
     search: z.string().trim().max(100).optional(),
     ...pageQuery,
   }),
-  responses: { 200: z.strictObject({ templates: z.array(templateSummarySchema), ...pageFields }) },
+  responses: { 200: pageOf("templates", templateSummarySchema) },
   errors: [],
 });
 
