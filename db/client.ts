@@ -6,11 +6,25 @@ import * as schema from "./schema";
 /** A database handle or a transaction: domain code takes this, so it composes inside transactions. */
 export type Database = PgDatabase<PostgresJsQueryResultHKT, typeof schema>;
 
+/**
+ * How every pool of the app meets a database restart or failover. postgres.js reconnects a closed
+ * connection on its next query, waiting a backoff that grows with consecutive failures: its
+ * default reaches 20 s, so during an outage each request would hang that long before its 503 and
+ * the first reconnect after PostgreSQL is back could wait as long. Capped at 1 s here (a few
+ * servers × a few connections retrying each second is no storm). A host that drops packets
+ * instead of refusing them fails the connect after 10 s rather than the default 30.
+ *
+ * The driver itself is patched for the null-socket bug that turned a terminated backend into an
+ * uncaught TypeError and a dead pool slot (scripts/patch-postgres.mjs, run on install).
+ */
+export const CONNECTION_OPTIONS = {
+  onnotice: () => {},
+  connect_timeout: 10,
+  backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
+} satisfies postgres.Options<Record<string, postgres.PostgresType>>;
+
 export function createDatabase(url: string, options: { max?: number } = {}) {
-  const client = postgres(url, {
-    max: options.max ?? 10,
-    onnotice: () => {},
-  });
+  const client = postgres(url, { ...CONNECTION_OPTIONS, max: options.max ?? 10 });
   const db = drizzle(client, { schema, casing: undefined });
   return { db, client, close: () => client.end({ timeout: 5 }) };
 }
@@ -45,7 +59,7 @@ export function getSql(): postgres.Sql {
   if (!globalForSql.__amcSql) {
     const url = process.env.DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL is not set.");
-    globalForSql.__amcSql = postgres(url, { max: 4, onnotice: () => {} });
+    globalForSql.__amcSql = postgres(url, { ...CONNECTION_OPTIONS, max: 4 });
   }
   return globalForSql.__amcSql;
 }

@@ -6,6 +6,7 @@ import type { SessionUser } from "../../db/queries/access";
 import { AppError, parseInput, type ErrorBody } from "../errors";
 import { nulPath } from "../http/handler";
 import { logError } from "../http/log";
+import { DATABASE_UNAVAILABLE_MESSAGE, unavailableCode } from "../errors/unavailable";
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 
@@ -36,6 +37,12 @@ export function action<S extends z.ZodType, T>(
       if (e instanceof AppError) return { ok: false, error: e.toBody() };
       // Let Next's redirect()/notFound() through.
       if (e && typeof e === "object" && "digest" in e && typeof e.digest === "string" && e.digest.startsWith("NEXT_")) throw e;
+      // A database restart or failover: the form says so and the user tries again; no stack logged.
+      const outage = unavailableCode(e);
+      if (outage) {
+        console.warn(JSON.stringify({ level: "warn", msg: "action refused: database unavailable", cause: outage }));
+        return { ok: false, error: { code: "UNAVAILABLE", message: DATABASE_UNAVAILABLE_MESSAGE } };
+      }
       logError("action failed", e);
       return { ok: false, error: { code: "INTERNAL", message: "Something went wrong on our side. Try again; if it keeps happening, tell your admin." } };
     }

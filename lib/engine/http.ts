@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { apiError } from "../http/api-error";
+import { DATABASE_UNAVAILABLE_MESSAGE, UNAVAILABLE_RETRY_AFTER_SECONDS } from "../errors/unavailable";
 import type { EngineDeps } from "./deps";
 import { runTick, type TickOptions } from "./tick";
 
@@ -17,7 +18,8 @@ export function isAuthorizedCronRequest(authorization: string | null, secret: st
 /**
  * The tick endpoint's whole behaviour (the route file only wires it): 401 with the standard
  * JSON error and no work done unless authorized; otherwise one tick and its JSON summary
- * (500 with the summary as details if a phase failed).
+ * (500 with the summary as details if a phase failed; 503 with Retry-After if the database could
+ * not be reached, so a cron runner backs off instead of reporting a bug).
  */
 export async function handleTickRequest(
   request: Request,
@@ -30,6 +32,12 @@ export async function handleTickRequest(
     });
   }
   const summary = await runTick(ctx.deps(), ctx.options);
+  if (summary.databaseUnavailable) {
+    return apiError("UNAVAILABLE", DATABASE_UNAVAILABLE_MESSAGE, summary, {
+      "Cache-Control": "no-store",
+      "Retry-After": String(UNAVAILABLE_RETRY_AFTER_SECONDS),
+    });
+  }
   if (!summary.ok) return apiError("INTERNAL", "The tick finished with errors.", summary, { "Cache-Control": "no-store" });
   return Response.json(summary, { headers: { "Cache-Control": "no-store" } });
 }

@@ -123,15 +123,28 @@ describe("the tick's time budget", () => {
     const deps = engineDeps(db, t.sql, new FakeGateway(), new Date("2025-06-02T00:00:00Z"));
     const { member, report } = await scheduledWorld(db);
     await createSchedule(db, member, { reportId: report.reportId, schedule: { preset: "daily", time: "02:00", timezone: "UTC" } }, at("2025-06-01T12:00:00Z"));
-    // The database connection drops while materializing (drizzle wraps the driver's error,
-    // with the statement and its parameters in its message).
+    // A statement fails while materializing (drizzle wraps the driver's error, with the
+    // statement and its parameters in its message).
     const failing = async () => {
-      throw new DrizzleQueryError("SELECT secret", ["hunter2"], Object.assign(new Error("write CONNECTION_CLOSED db:5432"), { code: "CONNECTION_CLOSED" }));
+      throw new DrizzleQueryError("SELECT secret", ["hunter2"], Object.assign(new Error("could not open relation"), { code: "XX000" }));
     };
     const s = await runTick({ ...deps, now: at("2025-06-02T02:00:01Z") }, { create: failing });
     expect(s.ok).toBe(false);
     // The driver's message only: never the statement or its parameters.
-    expect(s.errors).toEqual([{ phase: "materialize", message: "write CONNECTION_CLOSED db:5432" }]);
+    expect(s.errors).toEqual([{ phase: "materialize", message: "could not open relation" }]);
+    expect(s.databaseUnavailable).toBe(false);
     expect(s.outcomes).not.toBeNull();
+  });
+
+  it("a lost database connection stops the tick at that phase (the others would only fail the same way)", async () => {
+    const deps = engineDeps(db, t.sql, new FakeGateway(), new Date("2025-06-02T00:00:00Z"));
+    const { member, report } = await scheduledWorld(db);
+    await createSchedule(db, member, { reportId: report.reportId, schedule: { preset: "daily", time: "02:00", timezone: "UTC" } }, at("2025-06-01T12:00:00Z"));
+    const failing = async () => {
+      throw new DrizzleQueryError("SELECT secret", ["hunter2"], Object.assign(new Error("write CONNECTION_CLOSED db:5432"), { code: "CONNECTION_CLOSED" }));
+    };
+    const s = await runTick({ ...deps, now: at("2025-06-02T02:00:01Z") }, { create: failing });
+    expect(s).toMatchObject({ ok: false, databaseUnavailable: true, engine: null, outcomes: null, notify: null });
+    expect(s.errors).toEqual([{ phase: "materialize", message: "write CONNECTION_CLOSED db:5432" }]);
   });
 });

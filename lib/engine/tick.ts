@@ -7,6 +7,7 @@ import type { NotifySummary } from "../notifications/deliver";
 import type { OutcomeSummary } from "../scheduler/outcomes";
 import type { Overdue } from "../scheduler/overdue";
 import { schedulerSettings, type SchedulerSettings } from "../scheduler/settings";
+import { isDatabaseUnavailable } from "../errors/unavailable";
 import { errorMessage, logOf, type EngineDeps } from "./deps";
 import { PHASES, STAGES, type Budget, type Phase, type PhaseName, type PhaseResults, type Stage } from "./phases";
 
@@ -46,6 +47,11 @@ export interface TickSummary {
   /** Notifications queued and mails sent (null when the phase failed or did not run). */
   notify: NotifySummary | null;
   errors: { phase: Stage; message: string }[];
+  /**
+   * A phase failed because the database could not be reached (restart, failover): the tick
+   * stopped there, having changed nothing the next tick cannot redo.
+   */
+  databaseUnavailable: boolean;
 }
 
 export interface TickOptions {
@@ -65,12 +71,16 @@ export async function runTick(deps: EngineDeps, options: TickOptions = {}): Prom
   const log = logOf(deps);
   const errors: TickSummary["errors"] = [];
   let budgetExhausted = false;
+  let databaseUnavailable = false;
 
   const results: Partial<PhaseResults> = {};
   const tookMs: Partial<Record<PhaseName, number>> = {};
   let stage: Stage | null = null;
   let stageOpen = true;
   for (const phase of PHASES) {
+    // Without the database every later phase would fail too, each after its own reconnect wait:
+    // one error line, then the next tick tries again.
+    if (databaseUnavailable) break;
     if (phase.stage !== stage) {
       stage = phase.stage;
       stageOpen = !STAGES[stage].needsBudget || performance.now() < budget.deadline;
@@ -83,7 +93,8 @@ export async function runTick(deps: EngineDeps, options: TickOptions = {}): Prom
     } catch (e) {
       const message = errorMessage(e);
       errors.push({ phase: phase.stage, message });
-      log.error("tick phase failed", { phase: phase.stage, step: phase.name, error: message });
+      databaseUnavailable = isDatabaseUnavailable(e);
+      log.error("tick phase failed", { phase: phase.stage, step: phase.name, error: message, ...(databaseUnavailable ? { databaseUnavailable } : {}) });
       if (STAGES[phase.stage].stopsOnFailure) stageOpen = false;
     }
     tookMs[phase.name] = performance.now() - t0;
@@ -104,6 +115,7 @@ export async function runTick(deps: EngineDeps, options: TickOptions = {}): Prom
     outcomes: results.outcomes ?? null,
     notify: results.notify ?? null,
     errors,
+    databaseUnavailable,
   };
 }
 

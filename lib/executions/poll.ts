@@ -2,6 +2,7 @@ import { and, eq, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
 import { amcAccounts, reportExecutions } from "../../db/schema";
 import { AmcError, type AmcGateway } from "../amc/gateway";
 import { addMs, logOf, settingsOf, type EngineDeps, type InstanceRef } from "../engine/deps";
+import { isDatabaseUnavailable } from "../errors/unavailable";
 import { explainFailure } from "./explain";
 import { copyResultRows } from "./ingest";
 import { accountNeedsReauthorization, instanceRef } from "./instance-ref";
@@ -130,6 +131,10 @@ async function pollOne(
     }
     return await ingest(deps, gateway, instance, row, lease);
   } catch (e) {
+    // The database went away, not AMC: nothing is known about the run. Failing it (the write
+    // may land on another, live connection) would lose a run AMC is still doing; the lease
+    // expires and a later tick polls it again.
+    if (isDatabaseUnavailable(e)) throw e;
     if (e instanceof AmcError && e.retryable) {
       // AMC busy or flaky while polling (or a 401 that survived a refresh): the run itself is
       // fine, look again later.
@@ -203,6 +208,9 @@ async function ingest(
     return "completed";
   } catch (e) {
     if (e instanceof LeaseLost) return "ingestRetried";
+    // Storing failed because the database went away: the rows rolled back with the transaction.
+    // No ingest attempt is used up (the download was fine); the lease expires and it is redone.
+    if (isDatabaseUnavailable(e)) throw e;
     const attempts = row.attempts + 1;
     const transient = !(e instanceof AmcError) || e.retryable;
     if (transient && attempts < settings.maxIngestAttempts) {

@@ -3,6 +3,7 @@ import { amcAccounts, amcInstances, reportExecutions } from "../../db/schema";
 import { AmcError, type AmcTimeWindow, type SubmitRequest } from "../amc/gateway";
 import { toAmcWindow } from "../params/window";
 import { addMs, logOf, settingsOf, type EngineDeps, type InstanceRef } from "../engine/deps";
+import { isDatabaseUnavailable } from "../errors/unavailable";
 import { explainFailure } from "./explain";
 import { instanceRefColumns } from "./instance-ref";
 import { acceptedEarlier, adoptedElsewhere, storeAmcId } from "./reconcile";
@@ -228,6 +229,10 @@ async function submitOne(
     log.info("submitted", { executionId: row.executionId, amcExecutionId, instance: instance.instanceId });
     return "submitted";
   } catch (e) {
+    // The database went away (AMC may even have accepted the run): failing the run could land on
+    // another, live connection and lose it. Left running under its lease, the reaper recovers
+    // it, adopting AMC's execution if the create got through.
+    if (isDatabaseUnavailable(e)) throw e;
     if (e instanceof AmcError && e.cause === "rate_limited") {
       // AMC is busy, the run is fine: back in the queue, no attempt used (pitfall 27).
       await db

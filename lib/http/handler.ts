@@ -5,6 +5,7 @@ import type { SessionUser } from "../../db/queries/access";
 import type { ApiTokenScope } from "../../db/schema";
 import { authenticateToken } from "../api/tokens";
 import { AppError, fieldErrorsFrom, type ErrorCode } from "../errors";
+import { databaseUnavailable, unavailableCode, UNAVAILABLE_RETRY_AFTER_SECONDS } from "../errors/unavailable";
 import { rateLimitHeaders, withRateLimitScope } from "../limits/context";
 import { errorEnvelope } from "./api-error";
 import { logError } from "./log";
@@ -160,14 +161,18 @@ async function tokenCaller(req: Request, scope: ApiTokenScope | undefined, deps:
 export function errorResponse(e: unknown, requestId: string, req: Request): Response {
   // Next's redirect()/notFound() are control flow, not failures.
   if (e && typeof e === "object" && "digest" in e && typeof e.digest === "string" && e.digest.startsWith("NEXT_")) throw e;
+  // The database restarting or failing over is no bug of ours and nothing the caller did wrong:
+  // 503 with Retry-After, and the driver's code in the warn line instead of an error with a stack.
+  const outage = e instanceof AppError ? undefined : unavailableCode(e);
+  if (outage) e = databaseUnavailable();
   if (e instanceof AppError) {
     // One line per refused request, for whoever reads the log with the caller's request id: the
     // route and the code only, never the query, body or field values that were refused.
-    console.warn(JSON.stringify({ level: "warn", msg: "request refused", requestId, method: req.method, path: new URL(req.url).pathname, status: e.status, code: e.code }));
+    console.warn(JSON.stringify({ level: "warn", msg: "request refused", requestId, method: req.method, path: new URL(req.url).pathname, status: e.status, code: e.code, ...(outage ? { cause: outage } : {}) }));
     return errorEnvelope(e.code, e.message, {
       details: e.fieldErrors ? { fieldErrors: e.fieldErrors } : undefined,
       requestId,
-      headers: e.rateLimit ? rateLimitHeaders(e.rateLimit) : undefined,
+      headers: e.rateLimit ? rateLimitHeaders(e.rateLimit) : e.code === "UNAVAILABLE" ? { "Retry-After": String(UNAVAILABLE_RETRY_AFTER_SECONDS) } : undefined,
     });
   }
   logError("route failed", e, { requestId, method: req.method, path: new URL(req.url).pathname });
