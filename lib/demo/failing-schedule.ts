@@ -12,7 +12,7 @@ import { createExecution } from "../executions/create";
  * failing run to a paused schedule, a notification and a mail in the outbox. Idempotent.
  */
 export const FAILING_REPORT_ID = "rpt_demofail01";
-export const FAILING_INSTANCE_ID = "amce2efailing01";
+export const FAILING_INSTANCE_ID = "amczzfailing01";
 
 export async function seedFailingSchedule(db: Database, now = new Date()): Promise<void> {
   await db.transaction(async (tx) => {
@@ -26,7 +26,8 @@ export async function seedFailingSchedule(db: Database, now = new Date()): Promi
       .insert(amcInstances)
       .values({
         instanceId: FAILING_INSTANCE_ID,
-        instanceName: "Failing checks (e2e)",
+        // Named to sort after the demo instance: pickers default to the first instance by name.
+        instanceName: "Zz failing checks (e2e)",
         region: "NA",
         marketplaceId: "ATVPDKIKX0DER",
         instanceType: "SANDBOX",
