@@ -14,6 +14,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           <Link href="/reports" className="font-semibold text-indigo-700">AMC Report Builder</Link>
           <nav className="flex gap-4 text-sm">
             <Link href="/reports" className="text-slate-700 hover:text-indigo-700">Reports</Link>
+            <Link href="/runs" className="text-slate-700 hover:text-indigo-700">Runs</Link>
             <Link href="/dashboards" className="text-slate-700 hover:text-indigo-700">Dashboards</Link>
             <Link href="/templates" className="text-slate-700 hover:text-indigo-700">Templates</Link>
             <Link href="/reports/new" className="text-slate-700 hover:text-indigo-700">New report</Link>

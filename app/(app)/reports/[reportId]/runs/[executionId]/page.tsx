@@ -10,6 +10,9 @@ import { StatusBadge } from "@/app/_components/badges";
 import { LocalTime } from "@/app/_components/local-time";
 import { formatBytes, formatDuration, formatWindow } from "@/app/_components/format";
 import { AutoRefresh, CancelRunButton } from "../../run-controls";
+import { CopySqlButton } from "./copy-sql-button";
+import { failureHint } from "@/lib/executions/failure-hint";
+import { runTimeline, type Timeline } from "@/lib/executions/timeline";
 import type { PageArgs } from "@/lib/http/search-params";
 
 export const metadata: Metadata = { title: "Run" };
@@ -46,6 +49,8 @@ export default async function RunPage({ params, searchParams }: PageArgs<{ repor
     return text ? `?${text}` : "?";
   };
   const snapshot = run.parametersSnapshot as { values?: Record<string, unknown> };
+  const timeline = runTimeline(run, new Date());
+  const hint = run.status === "failed" ? failureHint(run.errorMessage, run.errorDetails) : null;
 
   return (
     <div className="space-y-6">
@@ -72,10 +77,17 @@ export default async function RunPage({ params, searchParams }: PageArgs<{ repor
       )}
 
       {run.errorMessage && (
-        <div role="alert" data-testid="run-error-message" className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
-          {run.errorMessage}
+        <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
+          <p data-testid="run-error-message">{run.errorMessage}</p>
+          {hint && (
+            <p data-testid="run-error-hint" data-kind={hint.kind} className="mt-2 text-red-900">
+              <span className="font-semibold">Likely cause: {hint.title}.</span> {hint.hint}
+            </p>
+          )}
         </div>
       )}
+
+      <RunTimeline timeline={timeline} />
 
       <section className="grid grid-cols-1 gap-4 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-3">
         <Field label="Trigger">{run.triggeredBy}{data.userName ? ` by ${data.userName}` : ""}</Field>
@@ -91,6 +103,11 @@ export default async function RunPage({ params, searchParams }: PageArgs<{ repor
 
       <details className="rounded-lg border border-slate-200 bg-white p-4">
         <summary className="cursor-pointer text-sm font-semibold">Executed SQL and parameters (template version {run.templateVersion ?? "?"})</summary>
+        {run.renderedSql && (
+          <div className="mt-3">
+            <CopySqlButton sql={run.renderedSql} />
+          </div>
+        )}
         <pre data-testid="executed-sql" className="mt-3 overflow-x-auto whitespace-pre-wrap rounded bg-slate-50 p-3 font-mono text-xs">{run.renderedSql}</pre>
         <pre className="mt-3 overflow-x-auto rounded bg-slate-50 p-3 font-mono text-xs">{JSON.stringify(snapshot.values ?? {}, null, 2)}</pre>
       </details>
@@ -161,6 +178,45 @@ export default async function RunPage({ params, searchParams }: PageArgs<{ repor
     </div>
   );
 }
+
+/** The run's steps in order, each with the time it took to get there from the previous one. */
+function RunTimeline({ timeline }: { timeline: Timeline }) {
+  return (
+    <section aria-labelledby="timeline" className="rounded-lg border border-slate-200 bg-white p-4">
+      <h2 id="timeline" className="text-base font-semibold">Timeline</h2>
+      <ol data-testid="run-timeline" className="mt-3 flex flex-wrap items-start gap-x-2 gap-y-3 text-sm">
+        {timeline.steps.map((step, i) => (
+          <li key={step.kind} data-testid="timeline-step" data-kind={step.kind} className="flex items-start gap-2">
+            {i > 0 && (
+              <span className="mt-0.5 whitespace-nowrap text-xs text-slate-500" aria-label={`after ${formatDuration(step.sincePreviousMs)}`}>
+                → {formatDuration(step.sincePreviousMs)} →
+              </span>
+            )}
+            <span>
+              <span className={`block font-medium ${TIMELINE_TONE[step.kind]}`}>{step.label}</span>
+              <span className="block text-xs text-slate-600"><LocalTime iso={step.at.toISOString()} /></span>
+            </span>
+          </li>
+        ))}
+        {timeline.current && (
+          <li data-testid="timeline-current" className="flex items-start gap-2 text-slate-600">
+            <span className="mt-0.5 text-xs">→</span>
+            <span className="italic">{timeline.current.label} for {formatDuration(timeline.current.forMs)}</span>
+          </li>
+        )}
+      </ol>
+    </section>
+  );
+}
+
+const TIMELINE_TONE: Record<Timeline["steps"][number]["kind"], string> = {
+  created: "text-slate-800",
+  started: "text-slate-800",
+  submitted: "text-blue-700",
+  completed: "text-green-700",
+  failed: "text-red-700",
+  cancelled: "text-amber-800",
+};
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
