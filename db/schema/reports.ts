@@ -226,6 +226,10 @@ export const reportExecutions = pgTable(
     ),
     // Ours: a report's run history, newest first; and one execution per schedule slot.
     index("idx_report_executions_report_created").on(t.reportId, t.createdAt.desc().nullsFirst()),
+    // The global Runs page (db/queries/runs.ts): newest first, for admins and per instance for
+    // members, each an index walk that stops after one page instead of a scan of every run.
+    index("idx_report_executions_created").on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index("idx_report_executions_instance_created").on(t.instanceId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     // The engine's queues: pending runs per instance in submit order; running runs by poll time.
     index("idx_report_executions_pending_queue")
       .on(t.instanceId, t.createdAt)

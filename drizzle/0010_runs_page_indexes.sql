@@ -1,0 +1,2 @@
+CREATE INDEX "idx_report_executions_created" ON "report_executions" USING btree ("created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);--> statement-breakpoint
+CREATE INDEX "idx_report_executions_instance_created" ON "report_executions" USING btree ("instance_id","created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);
