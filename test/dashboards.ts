@@ -1,4 +1,5 @@
-import { inflateRawSync } from "node:zlib";
+import ExcelJS from "exceljs";
+import { strFromU8, unzipSync } from "fflate";
 import type { Database } from "../db/client";
 import { executionResultRows, executionResults } from "../db/schema";
 import type { SessionUser } from "../db/queries/access";
@@ -37,29 +38,23 @@ export async function completedRun(
   return run;
 }
 
-/** Reads a ZIP (stored or deflated entries) into name → text. Test-only. */
-export function readZip(buf: Buffer): Map<string, string> {
-  const out = new Map<string, string>();
-  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (eocd < 0) throw new Error("no end of central directory");
-  const count = buf.readUInt16LE(eocd + 10);
-  let p = buf.readUInt32LE(eocd + 16);
-  for (let i = 0; i < count; i++) {
-    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error("bad central directory entry");
-    const method = buf.readUInt16LE(p + 10);
-    const csize = buf.readUInt32LE(p + 20);
-    const nameLen = buf.readUInt16LE(p + 28);
-    const extraLen = buf.readUInt16LE(p + 30);
-    const commentLen = buf.readUInt16LE(p + 32);
-    const local = buf.readUInt32LE(p + 42);
-    const name = buf.subarray(p + 46, p + 46 + nameLen).toString("utf8");
-    if (buf.readUInt32LE(local) !== 0x04034b50) throw new Error("bad local header");
-    const dataStart = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const data = buf.subarray(dataStart, dataStart + csize);
-    out.set(name, (method === 8 ? inflateRawSync(data) : data).toString("utf8"));
-    p += 46 + nameLen + extraLen + commentLen;
-  }
-  return out;
+/** A ZIP's entries as name → text, in the archive's order (fflate's reader). Test-only. */
+export function readZip(buf: Uint8Array): Map<string, string> {
+  return new Map(Object.entries(unzipSync(buf)).map(([name, data]) => [name, strFromU8(data)]));
+}
+
+/**
+ * An XLSX read back by exceljs, as a spreadsheet program would: the first sheet's name and each
+ * row's cell values (numbers as numbers, empty cells undefined, trailing ones dropped). Test-only.
+ */
+export async function readWorkbook(buf: Uint8Array): Promise<{ name: string; rows: unknown[][] }> {
+  const wb = new ExcelJS.Workbook();
+  // exceljs types its input as its own Buffer (an ArrayBuffer): hand it a copy of exactly these bytes.
+  await wb.xlsx.load(buf.slice().buffer);
+  const ws = wb.worksheets[0]!;
+  const rows: unknown[][] = [];
+  ws.eachRow({ includeEmpty: true }, (row) => rows.push((row.values as unknown[]).slice(1)));
+  return { name: ws.name, rows };
 }
 
 /** The cell texts of sheet1's rows (inline strings and numbers). Test-only. */

@@ -124,24 +124,3 @@ describe("partial data", () => {
     expect(await pendingWork(db, r.id)).toEqual({ inFlight: 1, failed: 1 });
   });
 });
-
-describe("xlsx crc32 fallback", () => {
-  it("matches zlib's crc32", async () => {
-    const zlib = await import("node:zlib");
-    const data = new TextEncoder().encode("The quick brown fox jumps over the lazy dog");
-    // Known value of this string, and chaining across chunks.
-    expect(zlib.crc32(data)).toBe(0x414fa339);
-    const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      return c >>> 0;
-    });
-    const js = (d: Uint8Array, v = 0) => {
-      let c = (v ^ 0xffffffff) >>> 0;
-      for (const b of d) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-      return (c ^ 0xffffffff) >>> 0;
-    };
-    expect(js(data)).toBe(0x414fa339);
-    expect(js(data.subarray(10), js(data.subarray(0, 10)))).toBe(0x414fa339);
-  });
-});

@@ -77,8 +77,9 @@ function fileName(reportId: string, start: Date | null, end: Date | null, zone: 
   return `${reportId}_${days.first}_${days.last}_${suffix}`;
 }
 
+/** Exports are opened in spreadsheets by people, so both formats neutralise formula-like cells. */
 function body(format: ExportFormat, header: string[], batches: AsyncIterable<Cells[]>, sheetName: string): ReadableStream<Uint8Array> {
-  return format === "csv" ? csvStream(header, batches) : xlsxStream(header, batches, { sheetName });
+  return format === "csv" ? csvStream(header, batches, { neutraliseFormulas: true }) : xlsxStream(header, batches, { sheetName });
 }
 
 /** A dashboard's combined data (newest run per window) over an optional date range. */

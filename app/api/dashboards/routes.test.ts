@@ -8,7 +8,7 @@ import { addFavorite } from "@/lib/dashboards/favorites";
 import { combinedWindows } from "@/lib/dashboards/series";
 import { listReportsOverview } from "@/lib/reports/overview";
 import { parseOverviewQuery } from "@/lib/reports/overview-query";
-import { completedRun, dashboardWorld, readZip, sheetRows } from "@/test/dashboards";
+import { completedRun, dashboardWorld, readWorkbook, readZip, sheetRows } from "@/test/dashboards";
 import { callRoute, routeDatabase } from "@/test/http";
 import * as exportRoute from "./[dashboardId]/export/route";
 import * as favoriteRoute from "./[dashboardId]/favorite/route";
@@ -155,6 +155,16 @@ describe("exports", () => {
     expect(sheetRows(sheet)).toEqual([["name", "n"], ['a "quoted" <tag> & more', "0012"], ["plain", "-3.25"]]);
     expect((await exportExecution(member, "exec_nope", "xlsx")).status).toBe(404);
     expect((await exportExecution(null, run.executionId, "xlsx")).status).toBe(401);
+  });
+
+  it("neutralises formula-like cells in both formats, numbers stay numbers (read back by exceljs)", async () => {
+    const hostile = ['=HYPERLINK("http://evil.example","x")', "@SUM(1)", "+cmd", "-2+3", "\t=1", "\r=1"];
+    const run = await completedRun(db, reportUuid, { start: "2026-05-02T00:00:00Z", end: "2026-05-03T00:00:00Z" }, ["=name", "a", "b", "c", "d", "e"],
+      [hostile, ["-3.25", "0012", "1e5", "ok", null, ""]], { instanceId });
+    const csv = (await body(await exportExecution(member, run.executionId, "csv"))).toString("utf8");
+    expect(csv).toBe(`'=name,a,b,c,d,e\r\n"'=HYPERLINK(""http://evil.example"",""x"")",'@SUM(1),'+cmd,'-2+3,'\t=1,"'\r=1"\r\n-3.25,0012,1e5,ok,,""\r\n`);
+    const { rows } = await readWorkbook(await body(await exportExecution(member, run.executionId, "xlsx")));
+    expect(rows).toEqual([["'=name", "a", "b", "c", "d", "e"], hostile.map((v) => `'${v}`), [-3.25, "0012", "1e5", "ok"]]);
   });
 });
 

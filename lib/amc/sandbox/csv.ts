@@ -1,8 +1,11 @@
 import { csvLine } from "../../results/csv-writer";
 
+// Cells exactly as AMC would send them: our own ingest parses this file, so no formula prefixes.
+const EXACT = { neutraliseFormulas: false };
+
 /** A whole result as CSV text, through the app's one CSV writer (AMC's downloads are RFC 4180 too). */
 export function toCsv(header: readonly string[], rows: readonly (readonly (string | null)[])[]): string {
-  return csvLine(header) + rows.map(csvLine).join("");
+  return csvLine(header, EXACT) + rows.map((r) => csvLine(r, EXACT)).join("");
 }
 
 /** The CSV as UTF-8 chunks of at most `chunkSize` bytes (characters never split). */
