@@ -10,6 +10,7 @@ import { loadWidgetData, pendingWork, type WidgetData } from "@/lib/dashboards/w
 import { formatValue, FunnelChart, PieChart, XYChart, type NumberFormat } from "../charts";
 import { FavoriteStar, RemoveWidgetButton, WidgetEditor } from "../controls";
 import type { PageArgs } from "@/lib/http/search-params";
+import { formatCell } from "@/lib/results/format";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -170,7 +171,7 @@ function Widget({ type, title, data, format, x }: { type: string; title: string;
           <tbody className="divide-y divide-slate-100">
             {data.rows.map((r, i) => (
               <tr key={i} className={r.provisional ? "bg-amber-50" : undefined}>
-                {r.cells.map((v, k) => <td key={k} className="whitespace-nowrap px-2 py-1">{v ?? ""}</td>)}
+                {r.cells.map((v, k) => <td key={k} title={v ?? undefined} className="whitespace-nowrap px-2 py-1 tabular-nums">{formatCell(data.columns[k] ?? "", v)}</td>)}
                 <td className="px-2 py-1 text-amber-800">{r.provisional ? "provisional" : ""}</td>
               </tr>
             ))}

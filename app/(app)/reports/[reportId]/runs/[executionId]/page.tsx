@@ -14,6 +14,7 @@ import { CopySqlButton } from "./copy-sql-button";
 import { failureHint } from "@/lib/executions/failure-hint";
 import { runTimeline, type Timeline } from "@/lib/executions/timeline";
 import type { PageArgs } from "@/lib/http/search-params";
+import { formatCell } from "@/lib/results/format";
 
 export const metadata: Metadata = { title: "Run" };
 
@@ -157,8 +158,9 @@ export default async function RunPage({ params, searchParams }: PageArgs<{ repor
                 <tbody className="divide-y divide-slate-100">
                   {rows.map((r) => (
                     <tr key={r.rowNo} data-testid="result-row">
-                      {result.columns.map((_, i) => (
-                        <td key={i} className="whitespace-nowrap px-3 py-1.5 tabular-nums">{r.cells[i] ?? ""}</td>
+                      {result.columns.map((c, i) => (
+                        // The stored value on hover: the shown one is rounded for reading.
+                        <td key={i} title={r.cells[i] ?? undefined} className="whitespace-nowrap px-3 py-1.5 tabular-nums">{formatCell(c, r.cells[i] ?? null)}</td>
                       ))}
                     </tr>
                   ))}
