@@ -14,6 +14,7 @@ import { DataTable } from "@/app/_components/data-table";
 import { buttonClass, inputClass, Labeled, Options } from "@/app/_components/form";
 import { formatDuration } from "@/app/_components/format";
 import { LocalTime } from "@/app/_components/local-time";
+import { RunLink } from "@/app/_components/run-link";
 import { AutoRefresh } from "../reports/[reportId]/run-controls";
 
 export const metadata: Metadata = { title: "Runs" };
@@ -46,27 +47,12 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
 
       {/* A plain GET form: the filters land in the URL, and it works before any script loads. */}
       <form method="get" action="/runs" role="search" aria-label="Filter runs" className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-3 sm:grid-cols-4 lg:grid-cols-7">
-        <Labeled id="runs-instance" label="Instance">
-          <select id="runs-instance" name="instance" defaultValue={query.instance ?? ""} className={inputClass}>
-            <option value="">All instances</option>
-            <Options options={instances.map((i) => ({ value: i.id, label: i.instanceName }))} />
-          </select>
-        </Labeled>
+        <AnyOf name="instance" label="Instance" value={query.instance} any="All instances" options={instances.map((i) => ({ value: i.id, label: i.instanceName }))} />
         <Labeled id="runs-report" label="Report">
           <input id="runs-report" name="report" type="search" defaultValue={query.report ?? ""} placeholder="rpt_… or name" maxLength={100} className={inputClass} />
         </Labeled>
-        <Labeled id="runs-status" label="Status">
-          <select id="runs-status" name="status" defaultValue={query.status ?? ""} className={inputClass}>
-            <option value="">Any status</option>
-            <Options options={EXECUTION_STATUSES} />
-          </select>
-        </Labeled>
-        <Labeled id="runs-trigger" label="Trigger">
-          <select id="runs-trigger" name="trigger" defaultValue={query.trigger ?? ""} className={inputClass}>
-            <option value="">Any trigger</option>
-            <Options options={TRIGGERS} />
-          </select>
-        </Labeled>
+        <AnyOf name="status" label="Status" value={query.status} any="Any status" options={EXECUTION_STATUSES} />
+        <AnyOf name="trigger" label="Trigger" value={query.trigger} any="Any trigger" options={TRIGGERS} />
         <Labeled id="runs-from" label="Created from (UTC)">
           <input id="runs-from" name="from" type="date" defaultValue={query.fromDay ?? ""} className={inputClass} />
         </Labeled>
@@ -146,9 +132,7 @@ function RunRow({ run }: { run: GlobalRunRow }) {
   return (
     <tr data-testid="run-row" data-trigger={run.triggeredBy} data-status={run.status}>
       <td className="px-3 py-2">
-        <Link href={`/reports/${run.reportId}/runs/${run.executionId}`} className="font-mono text-xs text-indigo-700 hover:underline">
-          {run.executionId}
-        </Link>
+        <RunLink reportId={run.reportId} executionId={run.executionId} />
       </td>
       <td className="px-3 py-2">
         <Link href={`/reports/${run.reportId}`} className="text-slate-800 hover:text-indigo-700">{run.reportName}</Link>
@@ -164,5 +148,18 @@ function RunRow({ run }: { run: GlobalRunRow }) {
       <td className="px-3 py-2 tabular-nums">{formatDuration(duration)}</td>
       <td className="px-3 py-2 text-right tabular-nums">{run.rowCount ?? "—"}</td>
     </tr>
+  );
+}
+
+/** A filter select whose first option means "no filter". */
+function AnyOf(props: { name: string; label: string; value: string | undefined; any: string; options: Parameters<typeof Options>[0]["options"] }) {
+  const id = `runs-${props.name}`;
+  return (
+    <Labeled id={id} label={props.label}>
+      <select id={id} name={props.name} defaultValue={props.value ?? ""} className={inputClass}>
+        <option value="">{props.any}</option>
+        <Options options={props.options} />
+      </select>
+    </Labeled>
   );
 }

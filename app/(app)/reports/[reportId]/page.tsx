@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { RunLink } from "@/app/_components/run-link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db/client";
@@ -115,9 +116,7 @@ export default async function ReportPage({ params, searchParams }: PageArgs<{ re
             {runs.rows.map((r) => (
               <tr key={r.id} data-testid="run-row" data-execution-id={r.executionId} className="align-top">
                 <td className="px-3 py-2">
-                  <Link href={`/reports/${report.reportId}/runs/${r.executionId}`} className="font-mono text-xs text-indigo-700 hover:underline">
-                    {r.executionId}
-                  </Link>
+                  <RunLink reportId={report.reportId} executionId={r.executionId} />
                 </td>
                 <td className="px-3 py-2">
                   <StatusBadge status={r.status} />
