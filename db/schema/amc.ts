@@ -53,6 +53,12 @@ export const amcInstances = pgTable(
      */
     isBuiltinSandbox: boolean("is_builtin_sandbox").notNull().default(false),
     /**
+     * The IANA zone of the advertiser's non-UTC date columns (event_dt, conversion_event_date,
+     * …; amc-data-model.md). A report in another zone gets one more date than its window, so the
+     * builder defaults to this zone and warns when it differs. 'UTC' when nobody told us.
+     */
+    advertiserTimezone: text("advertiser_timezone").notNull().default("UTC"),
+    /**
      * When a submit pass last took runs from this instance's queue (the pass's `now`). Passes
      * serve instances least recently served first (never served first of all), so a thousand
      * instances with queues share a pass's slots in turn instead of the same few each time.
