@@ -14,7 +14,7 @@ import {
 import { hashPassword } from "../auth/password";
 import { DEMO_ADMIN, DEMO_INSTANCE } from "../config/demo";
 import { seedLibraryTemplates } from "../templates/seed";
-import { SANDBOX_CAMPAIGNS } from "../amc/sandbox/entities";
+import { SANDBOX_ADVERTISERS, SANDBOX_CAMPAIGNS } from "../amc/sandbox/entities";
 import { createExecution } from "../executions/create";
 
 // Real campaign ids of the sandbox's synthetic data, so demo reports return rows when run.
@@ -55,6 +55,8 @@ export async function seed(db: Database, now = new Date()): Promise<void> {
         instanceType: "SANDBOX",
         // Runs on the app's synthetic engine, not at AMC (lib/amc/resolve.ts).
         isBuiltinSandbox: true,
+        // Its day columns are in its first advertiser's zone, as the synthetic data writes them.
+        advertiserTimezone: SANDBOX_ADVERTISERS[0]!.timeZone,
       })
       .onConflictDoNothing({ target: amcInstances.instanceId });
     const [instance] = await tx
