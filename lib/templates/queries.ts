@@ -169,6 +169,8 @@ export interface BuilderInstance {
   instanceId: string;
   instanceName: string;
   instanceType: string;
+  /** The zone of the advertiser's day columns: a new report's default zone (issue 16). */
+  advertiserTimezone: string;
 }
 
 /** Instances a report can be created on: active, and (for members) granted. */
@@ -180,7 +182,12 @@ export async function listBuilderInstances(db: Database, user: SessionUser): Pro
       .where(and(eq(userInstanceAccess.instanceId, amcInstances.id), eq(userInstanceAccess.userId, user.id))),
   );
   return db
-    .select({ instanceId: amcInstances.instanceId, instanceName: amcInstances.instanceName, instanceType: amcInstances.instanceType })
+    .select({
+      instanceId: amcInstances.instanceId,
+      instanceName: amcInstances.instanceName,
+      instanceType: amcInstances.instanceType,
+      advertiserTimezone: amcInstances.advertiserTimezone,
+    })
     .from(amcInstances)
     .where(user.role === "admin" ? eq(amcInstances.isActive, true) : and(eq(amcInstances.isActive, true), granted))
     .orderBy(asc(amcInstances.instanceName), asc(amcInstances.instanceId));
