@@ -1,5 +1,6 @@
 export * from "./users";
 export * from "./amc";
+export * from "./brand-mappings";
 export * from "./templates";
 export * from "./dashboards";
 export * from "./collections";
