@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { seedLibraryTemplates } from "../templates/seed";
-import { reportDefinitions, reportExecutions, reportSchedules } from "../../db/schema";
+import { reportDataCollections, reportDefinitions, reportExecutions, reportSchedules } from "../../db/schema";
 import { freshDatabase } from "../../test/db";
 import { grant, makeExecution, makeInstance, makeUser } from "../../test/factories";
 import { createReport, deleteReport, duplicateReport, previewNewSchedule, updateReport } from "./definitions";
@@ -96,6 +96,115 @@ describe("create", () => {
     const before = await reportCount();
     await expect(createReport(db, stranger, { ...base(instance.instanceId), run: { kind: "once" } }, now)).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect(await reportCount()).toBe(before);
+  });
+});
+
+describe("create with the wizard's three ways, in one transaction", () => {
+  const rows = async () => {
+    const [r] = await db.execute<{ reports: number; schedules: number; runs: number; backfills: number }>(sql`
+      SELECT (SELECT count(*)::int FROM report_definitions) AS reports, (SELECT count(*)::int FROM report_schedules) AS schedules,
+             (SELECT count(*)::int FROM report_executions) AS runs, (SELECT count(*)::int FROM report_data_collections) AS backfills`);
+    return r!;
+  };
+  /**
+   * Makes PostgreSQL refuse inserts into `table` whose row matches `when` (SQL on NEW) while `fn`
+   * runs: a failure in the LAST piece of a create, after the report and the pieces before it
+   * were written in the same transaction.
+   */
+  async function failingInserts<T>(table: string, when: string, fn: () => Promise<T>): Promise<T> {
+    await db.execute(sql.raw(`CREATE OR REPLACE FUNCTION test_refuse_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF ${when} THEN RAISE EXCEPTION 'refused by test'; END IF; RETURN NEW; END $$`));
+    await db.execute(sql.raw(`CREATE TRIGGER test_refuse_insert BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION test_refuse_insert()`));
+    try {
+      return await fn();
+    } finally {
+      await db.execute(sql.raw(`DROP TRIGGER test_refuse_insert ON ${table}`));
+    }
+  }
+
+  /** The trigger's refusal (drizzle wraps it in its query error), not some other failure. */
+  const refusedByTest = (e: unknown): boolean => {
+    for (let x: unknown = e; x instanceof Error; x = x.cause) if (x.message.includes("refused by test")) return true;
+    return false;
+  };
+
+  it("Recurring with 'also run now': the report, its schedule and one manual run of the current window", async () => {
+    const { member, instance } = await world();
+    const created = await createReport(
+      db,
+      member,
+      { ...base(instance.instanceId), run: { kind: "schedule", schedule: { preset: "weekly", time: "03:00", weekday: 1 }, alsoRunNow: true, idempotencyKey: "also-now-1" } },
+      now,
+    );
+    expect(created.scheduleId).toMatch(/^sch_/);
+    expect(created.executionId).toMatch(/^exec_/);
+    const [report] = await db.select().from(reportDefinitions).where(eq(reportDefinitions.reportId, created.reportId));
+    const runs = await db.select().from(reportExecutions).where(eq(reportExecutions.reportId, report!.id));
+    expect(runs).toHaveLength(1);
+    // The last 30 complete days before the 14-day lag, in the report's zone.
+    expect(runs[0]).toMatchObject({ triggeredBy: "manual", scheduleId: null, status: "pending", timeWindowTimezone: "America/New_York" });
+    expect(runs[0]!.timeWindowEnd).toEqual(new Date("2026-11-11T05:00:00Z"));
+  });
+
+  it("Backfill with a last day: the report, its backfill and one pending run per segment, newest first", async () => {
+    const { member, instance } = await world();
+    const created = await createReport(
+      db,
+      member,
+      { ...base(instance.instanceId), run: { kind: "backfill", lookbackDays: 28, segmentType: "weekly", endDate: "2026-11-01" } },
+      now,
+    );
+    expect(created.collectionId).toMatch(/^col_/);
+    const [collection] = await db.select().from(reportDataCollections).where(eq(reportDataCollections.collectionId, created.collectionId!));
+    expect(collection).toMatchObject({ status: "running", startDate: "2026-10-04", endDate: "2026-11-01", segmentType: "weekly" });
+    const segments = await db
+      .select({ start: reportExecutions.timeWindowStart, end: reportExecutions.timeWindowEnd, triggeredBy: reportExecutions.triggeredBy })
+      .from(reportExecutions)
+      .where(eq(reportExecutions.collectionId, collection!.id))
+      .orderBy(reportExecutions.createdAt);
+    expect(segments.map((s) => s.triggeredBy)).toEqual(["backfill", "backfill", "backfill", "backfill"]);
+    // Local midnights in New York: 2026-10-25 is EDT (−4), 2026-11-01 00:00 still EDT.
+    expect(segments[0]).toMatchObject({ start: new Date("2026-10-25T04:00:00Z"), end: new Date("2026-11-01T04:00:00Z") });
+    expect(segments[3]).toMatchObject({ start: new Date("2026-10-04T04:00:00Z"), end: new Date("2026-10-11T04:00:00Z") });
+  });
+
+  it("a failure in any piece creates nothing: no report, schedule, run or backfill is left", async () => {
+    const { member, instance } = await world();
+    const before = await rows();
+    const req = (run: Parameters<typeof createReport>[2]["run"]) => ({ ...base(instance.instanceId), run });
+    // The first run of Once fails to insert.
+    await expect(failingInserts("report_executions", "true", () => createReport(db, member, req({ kind: "once" }), now))).rejects.toSatisfy(refusedByTest);
+    // The run-now after a schedule that was written.
+    await expect(
+      failingInserts("report_executions", "NEW.triggered_by = 'manual'", () =>
+        createReport(db, member, req({ kind: "schedule", schedule: { preset: "daily", time: "02:00" }, alsoRunNow: true }), now),
+      ),
+    ).rejects.toSatisfy(refusedByTest);
+    // The last segment of a backfill whose collection and first segments were written.
+    await expect(
+      failingInserts("report_executions", "NEW.time_window_start = '2026-10-04T04:00:00Z'", () =>
+        createReport(db, member, req({ kind: "backfill", lookbackDays: 28, segmentType: "weekly", endDate: "2026-11-01" }), now),
+      ),
+    ).rejects.toSatisfy(refusedByTest);
+    // Refused by the planner (a backfill cannot end after today) and by the schedule's cron.
+    await expect(createReport(db, member, req({ kind: "backfill", lookbackDays: 28, segmentType: "weekly", endDate: "2026-12-24" }), now)).rejects.toMatchObject({
+      code: "VALIDATION_ERROR",
+      fieldErrors: { endDate: [expect.stringContaining("after today")] },
+    });
+    await expect(createReport(db, member, req({ kind: "schedule", schedule: { preset: "custom", cron: "* * * * *" }, alsoRunNow: true }), now)).rejects.toMatchObject({
+      code: "VALIDATION_ERROR",
+    });
+    expect(await rows()).toEqual(before);
+  });
+
+  it("a backfill refused by the running-backfills limit leaves no report behind", async () => {
+    const { member, instance } = await world();
+    const backfill = { kind: "backfill" as const, lookbackDays: 14, segmentType: "weekly" as const };
+    await createReport(db, member, { ...base(instance.instanceId), run: backfill }, now);
+    await createReport(db, member, { ...base(instance.instanceId), run: backfill }, now);
+    const before = await rows();
+    await expect(createReport(db, member, { ...base(instance.instanceId), run: backfill }, now)).rejects.toMatchObject({ code: "RATE_LIMITED" });
+    expect(await rows()).toEqual(before);
   });
 });
 

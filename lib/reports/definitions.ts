@@ -20,8 +20,9 @@ import { createSchedule, createScheduleSchema, resolveSpec, scheduleSpecSchema, 
 import { checkAgainst, checkBuilderInput, invalidInput, validateParametersSchema, type BuilderContext } from "./validate";
 
 /**
- * Report definitions as users make and change them: create (with its first run, or with its
- * schedule, in ONE transaction: pitfall 30), update, duplicate, delete. Every function takes the
+ * Report definitions as users make and change them: create (with its first run, or its schedule
+ * and optionally a first run, or its backfill, in ONE transaction: pitfall 30; a failure in any
+ * piece leaves nothing behind), update, duplicate, delete. Every function takes the
  * database or a transaction first and checks the signed-in user's access through the instance.
  * Values, window and zone are validated by the same function as the preview (lib/reports/
  * validate.ts), so what was previewed is what is saved and run.
@@ -36,10 +37,26 @@ export const createReportSchema = validateParametersSchema.extend({
   run: z.discriminatedUnion("kind", [
     /** Run once now: the report and its first execution. */
     z.strictObject({ kind: z.literal("once"), idempotencyKey: z.string().min(8).max(100).optional() }),
-    /** Save with a schedule: the report and its schedule. The schedule's zone is the report's. */
-    z.strictObject({ kind: z.literal("schedule"), schedule: z.record(z.string(), z.unknown()) }),
-    /** Save and backfill: the report and its backfill (API v1's `run: backfill`). */
-    z.strictObject({ kind: z.literal("backfill"), lookbackDays: z.number().int(), segmentType: segmentTypeSchema }),
+    /**
+     * Save with a schedule: the report and its schedule (the schedule's zone is the report's),
+     * and with `alsoRunNow` a first manual run of the current window too.
+     */
+    z.strictObject({
+      kind: z.literal("schedule"),
+      schedule: z.record(z.string(), z.unknown()),
+      alsoRunNow: z.boolean().optional(),
+      idempotencyKey: z.string().min(8).max(100).optional(),
+    }),
+    /**
+     * Save and backfill: the report and its backfill (the wizard's Backfill way, API v1's
+     * `run: backfill`). `endDate` is the exclusive end anchor; absent = today − the template's lag.
+     */
+    z.strictObject({
+      kind: z.literal("backfill"),
+      lookbackDays: z.number().int(),
+      segmentType: segmentTypeSchema,
+      endDate: z.iso.date("Use a date like 2026-03-01.").optional(),
+    }),
   ]),
 });
 export type CreateReportInput = z.input<typeof createReportSchema>;
@@ -93,7 +110,7 @@ export async function createReport(
       targetType: "report",
       targetId: report!.reportId,
       instanceId: report!.instanceId,
-      details: { name, templateId: context.template.templateId, run: run.kind },
+      details: { name, templateId: context.template.templateId, run: run.kind, ...(run.kind === "schedule" && run.alsoRunNow ? { alsoRunNow: true } : {}) },
       now,
     });
     if (run.kind === "once") {
@@ -107,13 +124,22 @@ export async function createReport(
       return { reportId: report!.reportId, executionId: execution.executionId, scheduleId: null };
     }
     if (run.kind === "backfill") {
-      const started = await startBackfill(tx, user, { reportId: report!.reportId, lookbackDays: run.lookbackDays, segmentType: run.segmentType }, now);
+      const started = await startBackfill(
+        tx,
+        user,
+        { reportId: report!.reportId, lookbackDays: run.lookbackDays, segmentType: run.segmentType, endDate: run.endDate },
+        now,
+      );
       return { reportId: report!.reportId, executionId: null, scheduleId: null, collectionId: started.collectionId };
     }
     // The wizard's schedule is a record until it has the report's zone: parsed here, once.
     const request = parseInput(createScheduleSchema, { reportId: report!.reportId, schedule: withZone(run.schedule, timezone) });
     const schedule = await createSchedule(tx, user, request, now);
-    return { reportId: report!.reportId, executionId: null, scheduleId: schedule.scheduleId };
+    // "Also run now": the current window at once, a manual run beside the schedule's own.
+    const first = run.alsoRunNow
+      ? await createExecution(tx, { reportUuid: report!.id, triggeredBy: opts.triggeredBy ?? "manual", now, userId: user.id, idempotencyKey: run.idempotencyKey })
+      : null;
+    return { reportId: report!.reportId, executionId: first?.execution.executionId ?? null, scheduleId: schedule.scheduleId };
   });
 }
 

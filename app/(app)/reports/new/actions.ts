@@ -6,6 +6,7 @@ import { getBuilderTemplate } from "@/lib/templates/queries";
 import { action } from "@/lib/actions/action";
 import { notFound } from "@/lib/errors";
 import { createReport, createReportSchema, previewNewSchedule, schedulePreviewSchema } from "@/lib/reports/definitions";
+import { newBackfillPreviewSchema, previewNewBackfill } from "@/lib/reports/new-backfill";
 import { validateParameters, validateParametersSchema } from "@/lib/reports/validate";
 
 // The builder's server actions: thin wrappers around lib/reports (the same functions the JSON
@@ -21,6 +22,9 @@ export const loadTemplateAction = action(z.strictObject({ templateId: z.string()
 export const previewAction = action(validateParametersSchema, async (input, { db, user }) => validateParameters(db, user, input, new Date()));
 
 export const schedulePreviewAction = action(schedulePreviewSchema, async (input, { db }) => previewNewSchedule(db, input, new Date()));
+
+/** The Backfill way's segments and rough duration, for a report not saved yet. */
+export const backfillPlanAction = action(newBackfillPreviewSchema, async (input, { db, user }) => previewNewBackfill(db, user, input, new Date()));
 
 export const createReportAction = action(createReportSchema, async (input, { db, user }) => {
   const created = await createReport(db, user, input, new Date());

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { ParamDef } from "@/lib/params/definitions";
 import type { ValidationResponse } from "@/lib/reports/validate";
 import type { BuilderTemplate } from "@/lib/templates/queries";
-import { builderReducer, initialBuilderState, requestOf, scheduleSpec, visibleFieldErrors, type BuilderAction, type BuilderState } from "./builder-state";
+import type { NewBackfillPreview } from "@/lib/reports/new-backfill";
+import { builderReducer, initialBuilderState, requestOf, runOf, scheduleSpec, visibleFieldErrors, zoneOf, type BuilderAction, type BuilderState } from "./builder-state";
 
 const asinDef: ParamDef = { name: "asins", label: "ASINs", type: "asin_list", required: true, defaultValue: null, rules: {} };
 const flagDef: ParamDef = { name: "halo", label: "Brand halo", type: "boolean", required: false, defaultValue: true, rules: {} };
@@ -49,7 +50,10 @@ function preview(over: Partial<ValidationResponse> = {}): ValidationResponse {
   };
 }
 
-const instances = [{ instanceId: "amcsandbox01", instanceName: "Sandbox", instanceType: "SANDBOX" }];
+const instances = [
+  { instanceId: "amcsandbox01", instanceName: "Sandbox", instanceType: "SANDBOX", advertiserTimezone: "America/New_York" },
+  { instanceId: "amcother", instanceName: "Other", instanceType: "STANDARD", advertiserTimezone: "UTC" },
+];
 const start = (t: BuilderTemplate | null = null) => initialBuilderState({ initialTemplate: t, instances, idempotencyKey: "key-1" });
 const run = (s: BuilderState, ...actions: BuilderAction[]) => actions.reduce(builderReducer, s);
 const failure = (message: string, fieldErrors?: Record<string, string[]>) => ({ ok: false as const, error: { code: "VALIDATION_ERROR" as const, message, fieldErrors } });
@@ -134,15 +138,51 @@ describe("previews", () => {
   });
 });
 
-describe("name and run", () => {
+describe("how to run and review", () => {
   const ready = () => run(start(template()), { type: "liveChecked", answer: { ok: true, data: preview() } });
+  const plan: NewBackfillPreview = {
+    zone: "UTC",
+    segmentType: "weekly",
+    lookbackDays: 28,
+    firstDay: "2024-04-03",
+    lastDay: "2024-04-30",
+    endDate: "2024-05-01",
+    defaultEndDate: "2024-05-01",
+    lagDays: 14,
+    segments: [],
+    duration: { minutes: 1, text: "about 1 minute" },
+  };
 
-  it("offers a name from the dates, or from the schedule, until one is typed", () => {
-    const s = run(ready(), { type: "toNameStep" });
-    expect(s).toMatchObject({ step: 4, name: "ASIN Purchases - 2024-05-01 - 2024-05-30" });
-    expect(run(s, { type: "setRunKind", kind: "schedule" }).name).toBe("ASIN Purchases - weekly");
-    const typed = run(s, { type: "setName", name: "Mine" }, { type: "setRunKind", kind: "schedule" });
-    expect(typed).toMatchObject({ name: "Mine", runKind: "schedule" });
+  it("preview → how to run (step 4) → review (step 5), offering {Brand} - {Template} - {start} - {end} until a name is typed", () => {
+    const s = run(ready(), { type: "toRunStep" });
+    expect(s.step).toBe(4);
+    const reviewed = run(s, { type: "toReview", brand: "Copperleaf" });
+    expect(reviewed).toMatchObject({ step: 5, name: "Copperleaf - ASIN Purchases - 2024-05-01 - 2024-05-30" });
+    // Back, another way: the offered name follows it.
+    const backfill = run(reviewed, { type: "goTo", step: 4 }, { type: "setRunKind", kind: "backfill" }, { type: "backfillChecked", answer: { ok: true, data: plan } }, { type: "toReview", brand: "Copperleaf" });
+    expect(backfill.name).toBe("Copperleaf - ASIN Purchases - 2024-04-03 - 2024-04-30");
+    const recurring = run(backfill, { type: "goTo", step: 4 }, { type: "setRunKind", kind: "recurring" }, { type: "toReview", brand: "Copperleaf" });
+    expect(recurring.name).toBe("Copperleaf - ASIN Purchases - Weekly");
+    const typed = run(recurring, { type: "setName", name: "Mine" }, { type: "goTo", step: 4 }, { type: "setRunKind", kind: "once" }, { type: "toReview", brand: "Copperleaf" });
+    expect(typed).toMatchObject({ name: "Mine", runKind: "once" });
+  });
+
+  it("the zone defaults to the instance's advertiser zone and follows the instance until one is chosen", () => {
+    const s = start(template());
+    expect(zoneOf(s, instances)).toBe("America/New_York");
+    expect(zoneOf(run(s, { type: "setInstance", instanceId: "amcother" }), instances)).toBe("UTC");
+    expect(zoneOf(run(s, { type: "setZone", zone: "Europe/Paris" }, { type: "setInstance", instanceId: "amcother" }), instances)).toBe("Europe/Paris");
+  });
+
+  it("sends the chosen way: once with its key, a schedule with 'also run now', a backfill with its last day", () => {
+    const s = ready();
+    expect(runOf(s)).toEqual({ kind: "once", idempotencyKey: "key-1" });
+    const recurring = run(s, { type: "setRunKind", kind: "recurring" });
+    expect(runOf(recurring)).toEqual({ kind: "schedule", schedule: { preset: "weekly", time: "03:00", weekday: "1" } });
+    expect(runOf(run(recurring, { type: "setAlsoRunNow", value: true }))).toMatchObject({ kind: "schedule", alsoRunNow: true, idempotencyKey: "key-1" });
+    const backfill = run(s, { type: "setRunKind", kind: "backfill" }, { type: "setBackfill", patch: { lookbackDays: "28" } });
+    expect(runOf(backfill)).toEqual({ kind: "backfill", lookbackDays: 28, segmentType: "weekly" });
+    expect(runOf(run(backfill, { type: "setBackfill", patch: { endDate: "2024-05-01" } }))).toMatchObject({ endDate: "2024-05-01" });
   });
 
   it("a preset resets the time to its default; custom keeps it", () => {
@@ -158,17 +198,29 @@ describe("name and run", () => {
     expect(scheduleSpec({ ...base, preset: "custom" })).toEqual({ preset: "custom", cron: "0 3 * * 1" });
   });
 
-  it("a schedule answer replaces the preview or the error", () => {
+  it("a schedule or backfill answer replaces the preview or the error", () => {
     const failed = run(ready(), { type: "scheduleChecked", answer: failure("Bad cron", { "schedule.cron": ["Bad"] }) });
     expect(failed.scheduleError?.message).toBe("Bad cron");
     expect(failed.schedulePreview).toBeNull();
+    const planned = run(ready(), { type: "backfillChecked", answer: { ok: true, data: plan } });
+    expect(planned.backfillPreview).toEqual(plan);
+    const refused = run(planned, { type: "backfillChecked", answer: failure("Too far", { endDate: ["Too far"] }) });
+    expect(refused).toMatchObject({ backfillPreview: null, backfillError: { message: "Too far" } });
   });
 
-  it("a save refused for values or dates goes back to step 2 with every error showing", () => {
-    const s = run(ready(), { type: "toNameStep" }, { type: "submitStarted" });
+  it("'Next: preview' is pending until its own answer comes", () => {
+    const s = run(ready(), { type: "previewRequested" });
+    expect(s.previewing).toBe(true);
+    expect(run(s, { type: "previewChecked", answer: { ok: true, data: preview() }, latest: false }).previewing).toBe(false);
+  });
+
+  it("a refused save goes back to the step that owns the field, with every error showing", () => {
+    const s = run(ready(), { type: "toRunStep" }, { type: "toReview", brand: "B" }, { type: "submitStarted" });
     expect(s).toMatchObject({ submitting: true, submitError: null });
-    expect(run(s, { type: "submitFailed", error: failure("Bad", { name: ["Too long"] }).error })).toMatchObject({ step: 4, submitting: false, showAll: false });
+    expect(run(s, { type: "submitFailed", error: failure("Bad", { name: ["Too long"] }).error })).toMatchObject({ step: 5, submitting: false, showAll: false });
     expect(run(s, { type: "submitFailed", error: failure("Bad", { "values.asins": ["Required"] }).error })).toMatchObject({ step: 2, showAll: true });
     expect(run(s, { type: "submitFailed", error: failure("Bad", { timezone: ["Unknown"] }).error }).step).toBe(2);
+    expect(run(s, { type: "submitFailed", error: failure("Bad", { "schedule.cron": ["Bad"] }).error }).step).toBe(4);
+    expect(run(s, { type: "submitFailed", error: failure("Bad", { endDate: ["Too late"] }).error }).step).toBe(4);
   });
 });

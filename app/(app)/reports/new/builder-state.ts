@@ -1,5 +1,7 @@
+import type { SegmentType } from "@/db/schema/collections";
 import type { ErrorBody } from "@/lib/errors";
 import type { NewSchedulePreview } from "@/lib/reports/definitions";
+import type { NewBackfillPreview } from "@/lib/reports/new-backfill";
 import type { ValidationResponse } from "@/lib/reports/validate";
 import { PRESET_DEFAULTS } from "@/lib/scheduler/presets";
 import type { BuilderInstance, BuilderTemplate } from "@/lib/templates/queries";
@@ -13,8 +15,16 @@ import { windowSpecOf, windowStateOf, type WindowState } from "../_builder/windo
  * here, so going back keeps what was typed; the server's answers come in as actions.
  */
 
-export type Step = 1 | 2 | 3 | 4;
-export type RunKind = "once" | "schedule";
+export type Step = 1 | 2 | 3 | 4 | 5;
+/** How to run (product.md §2): once now, on a schedule, or a backfill of past windows. */
+export type RunKind = "once" | "recurring" | "backfill";
+
+export interface BackfillFieldValues {
+  lookbackDays: string;
+  segmentType: SegmentType;
+  /** Exclusive end anchor; "" = today − the template's lag. */
+  endDate: string;
+}
 type Answer<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 
 export interface BuilderState {
@@ -28,11 +38,13 @@ export interface BuilderState {
   /** Show every field's error, touched or not (after "Next: preview" or a refused save). */
   showAll: boolean;
   window: WindowState;
-  /** null: the browser's zone. */
+  /** null: the instance's advertiser zone (AMC's day columns are in it). */
   zoneChoice: string | null;
   preview: ValidationResponse | null;
   previewError: string | null;
   checking: boolean;
+  /** "Next: preview" is waiting for its own answer (its button stays disabled meanwhile). */
+  previewing: boolean;
   name: string;
   nameTouched: boolean;
   description: string;
@@ -40,6 +52,11 @@ export interface BuilderState {
   schedule: ScheduleFieldValues;
   schedulePreview: NewSchedulePreview | null;
   scheduleError: ErrorBody | null;
+  /** Recurring: a first run of the current window at once, beside the schedule. */
+  alsoRunNow: boolean;
+  backfill: BackfillFieldValues;
+  backfillPreview: NewBackfillPreview | null;
+  backfillError: ErrorBody | null;
   submitting: boolean;
   submitError: ErrorBody | null;
   /** One key per wizard: a retried "Run once now" creates one run. */
@@ -59,8 +76,12 @@ export type BuilderAction =
   | { type: "liveChecked"; answer: Answer<ValidationResponse> }
   | { type: "previewRequested" }
   | { type: "previewChecked"; answer: Answer<ValidationResponse>; latest: boolean }
-  | { type: "toNameStep" }
+  | { type: "toRunStep" }
+  | { type: "toReview"; brand: string }
   | { type: "setRunKind"; kind: RunKind }
+  | { type: "setAlsoRunNow"; value: boolean }
+  | { type: "setBackfill"; patch: Partial<BackfillFieldValues> }
+  | { type: "backfillChecked"; answer: Answer<NewBackfillPreview> }
   | { type: "setName"; name: string }
   | { type: "setDescription"; description: string }
   | { type: "setSchedule"; patch: Partial<ScheduleFieldValues> }
@@ -91,6 +112,7 @@ export function initialBuilderState({
     preview: null,
     previewError: null,
     checking: false,
+    previewing: false,
     name: "",
     nameTouched: false,
     description: "",
@@ -98,22 +120,45 @@ export function initialBuilderState({
     schedule: { preset: "weekly", time: PRESET_DEFAULTS.weekly.time, weekday: "1", day: "1", cron: "0 3 * * 1" },
     schedulePreview: null,
     scheduleError: null,
+    alsoRunNow: false,
+    backfill: { lookbackDays: "90", segmentType: "weekly", endDate: "" },
+    backfillPreview: null,
+    backfillError: null,
     submitting: false,
     submitError: null,
     idempotencyKey,
   };
 }
 
-/** The name offered until one is typed: the template and the dates, or the schedule's preset. */
-function withDefaultName(s: BuilderState, kind: RunKind): BuilderState {
-  if (s.nameTouched || !s.template || !s.preview) return s;
-  const w = s.preview.timeWindow;
-  return { ...s, name: kind === "once" ? `${s.template.name} - ${w.firstDay} - ${w.lastDay}` : `${s.template.name} - ${s.schedule.preset}` };
+const PRESET_NAMES: Record<ScheduleFieldValues["preset"], string> = { daily: "Daily", weekly: "Weekly", monthly: "Monthly", quarterly: "Quarterly", custom: "Scheduled" };
+
+/**
+ * The name offered until one is typed, the original's convention `{Brand} - {Template} - {start}
+ * - {end}` with the days the report covers (inclusive, in its zone): the window for Once, the
+ * whole backfilled range for Backfill. A schedule's dates move with every run, so Recurring
+ * names its cadence instead of dates.
+ */
+export function defaultName(s: BuilderState, brand: string): string | null {
+  if (!s.template) return null;
+  const head = `${brand} - ${s.template.name}`;
+  switch (s.runKind) {
+    case "once":
+      return s.preview ? `${head} - ${s.preview.timeWindow.firstDay} - ${s.preview.timeWindow.lastDay}` : null;
+    case "backfill":
+      return s.backfillPreview ? `${head} - ${s.backfillPreview.firstDay} - ${s.backfillPreview.lastDay}` : null;
+    case "recurring":
+      return `${head} - ${PRESET_NAMES[s.schedule.preset]}`;
+  }
 }
 
 /** A save refused for values or dates belongs to step 2: back there, with the errors showing. */
 function isStep2Field(key: string): boolean {
   return key.startsWith("values.") || key.startsWith("window") || key === "timezone";
+}
+
+/** A save refused for the schedule or the backfill belongs to step 4 (How to run). */
+function isStep4Field(key: string): boolean {
+  return key.startsWith("schedule.") || key === "lookbackDays" || key === "endDate" || key === "segmentType";
 }
 
 export function builderReducer(s: BuilderState, a: BuilderAction): BuilderState {
@@ -155,17 +200,29 @@ export function builderReducer(s: BuilderState, a: BuilderAction): BuilderState 
         ? { ...s, checking: false, preview: a.answer.data, previewError: null }
         : { ...s, checking: false, preview: null, previewError: a.answer.error.message };
     case "previewRequested":
-      return { ...s, showAll: true, checking: true };
+      return { ...s, showAll: true, checking: true, previewing: true };
     case "previewChecked": {
       // A newer live check owns "checking" when this answer is not the latest.
-      const checked = a.latest ? { ...s, checking: false } : s;
+      const checked = a.latest ? { ...s, checking: false, previewing: false } : { ...s, previewing: false };
       if (!a.answer.ok) return { ...checked, previewError: a.answer.error.message };
       return { ...checked, preview: a.answer.data, previewError: null, step: a.answer.data.valid ? 3 : checked.step };
     }
-    case "toNameStep":
-      return { ...withDefaultName(s, s.runKind), step: 4 };
+    case "toRunStep":
+      return { ...s, step: 4 };
+    case "toReview": {
+      const name = s.nameTouched ? s.name : (defaultName(s, a.brand) ?? s.name);
+      return { ...s, name, step: 5, submitError: null };
+    }
     case "setRunKind":
-      return withDefaultName({ ...s, runKind: a.kind }, a.kind);
+      return { ...s, runKind: a.kind };
+    case "setAlsoRunNow":
+      return { ...s, alsoRunNow: a.value };
+    case "setBackfill":
+      return { ...s, backfill: { ...s.backfill, ...a.patch } };
+    case "backfillChecked":
+      return a.answer.ok
+        ? { ...s, backfillPreview: a.answer.data, backfillError: null }
+        : { ...s, backfillPreview: null, backfillError: a.answer.error };
     case "setName":
       return { ...s, name: a.name, nameTouched: true };
     case "setDescription":
@@ -182,7 +239,9 @@ export function builderReducer(s: BuilderState, a: BuilderAction): BuilderState 
       return { ...s, submitting: true, submitError: null };
     case "submitFailed": {
       const failed = { ...s, submitting: false, submitError: a.error };
-      return Object.keys(a.error.fieldErrors ?? {}).some(isStep2Field) ? { ...failed, showAll: true, step: 2 } : failed;
+      const keys = Object.keys(a.error.fieldErrors ?? {});
+      if (keys.some(isStep2Field)) return { ...failed, showAll: true, step: 2 };
+      return keys.some(isStep4Field) ? { ...failed, step: 4 } : failed;
     }
   }
 }
@@ -199,6 +258,28 @@ export function scheduleSpec(s: ScheduleFieldValues): Record<string, unknown> {
       return { preset: s.preset, time: s.time, day: s.day };
     case "custom":
       return { preset: "custom", cron: s.cron };
+  }
+}
+
+/** The report's zone: the one chosen, else the instance's advertiser zone (AMC's day columns). */
+export function zoneOf(s: Pick<BuilderState, "zoneChoice" | "instanceId">, instances: BuilderInstance[]): string {
+  return s.zoneChoice ?? instances.find((i) => i.instanceId === s.instanceId)?.advertiserTimezone ?? "UTC";
+}
+
+/** The run part of the save, as the server takes it (createReportSchema's `run`). */
+export function runOf(s: Pick<BuilderState, "runKind" | "schedule" | "alsoRunNow" | "backfill" | "idempotencyKey">) {
+  switch (s.runKind) {
+    case "once":
+      return { kind: "once" as const, idempotencyKey: s.idempotencyKey };
+    case "recurring":
+      return { kind: "schedule" as const, schedule: scheduleSpec(s.schedule), ...(s.alsoRunNow ? { alsoRunNow: true, idempotencyKey: s.idempotencyKey } : {}) };
+    case "backfill":
+      return {
+        kind: "backfill" as const,
+        lookbackDays: Number(s.backfill.lookbackDays),
+        segmentType: s.backfill.segmentType,
+        ...(s.backfill.endDate ? { endDate: s.backfill.endDate } : {}),
+      };
   }
 }
 

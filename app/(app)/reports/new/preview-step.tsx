@@ -45,7 +45,7 @@ export function PreviewStep({
           Back
         </button>
         <button type="button" onClick={onNext} disabled={!preview.valid} className={buttonClass("primary", "lg")}>
-          Next: name and run
+          Next: how to run
         </button>
       </div>
     </section>

@@ -6,28 +6,31 @@ import type { BuilderInstance, BuilderTemplate, TemplateCard } from "@/lib/templ
 import { FormBanner } from "@/app/_components/form";
 import { useDebouncedCall } from "@/app/_components/use-debounced-call";
 import { otherFormErrors, windowMessages } from "../_builder/preview-errors";
-import { useBrowserTimeZone } from "../_builder/time-zone";
+import { ZoneWarning } from "../_builder/time-zone";
 import { windowSpecOf } from "../_builder/window-state";
-import { createReportAction, loadTemplateAction, previewAction, schedulePreviewAction } from "./actions";
-import { builderReducer, initialBuilderState, requestOf, scheduleSpec, visibleFieldErrors, type Step } from "./builder-state";
+import { backfillPlanAction, createReportAction, loadTemplateAction, previewAction, schedulePreviewAction } from "./actions";
+import { builderReducer, initialBuilderState, requestOf, runOf, scheduleSpec, visibleFieldErrors, zoneOf, type Step } from "./builder-state";
+import { HowToRunStep } from "./how-to-run-step";
+import { LiveSql } from "./live-sql";
 import { ParametersStep } from "./parameters-step";
 import { PreviewStep } from "./preview-step";
-import { RunStep } from "./run-step";
+import { ReviewStep } from "./review-step";
 import { TemplateStep } from "./template-step";
 
 /**
- * The new-report wizard: 1 template, 2 instance and parameters (with the dates and zone),
- * 3 preview (the exact SQL the server renders, the resolved window, warnings), 4 name and run
- * once now or save with a schedule. All state lives in one reducer (builder-state.ts), so going
- * back keeps what was typed. Every check is the server's (the preview action is the
- * validate-parameters endpoint).
+ * The new-report wizard (product.md §2): 1 template, 2 instance and parameters (with the dates
+ * and zone, and the SQL rendered live as values are typed), 3 preview (the exact SQL, the
+ * resolved window, warnings), 4 how to run (Once, Recurring or Backfill), 5 review and create.
+ * All state lives in one reducer (builder-state.ts), so going back keeps what was typed. Every
+ * check is the server's (the preview action is the validate-parameters endpoint).
  */
 
 const STEPS: { n: Step; label: string }[] = [
   { n: 1, label: "Template" },
   { n: 2, label: "Instance & parameters" },
   { n: 3, label: "Preview" },
-  { n: 4, label: "Name & run" },
+  { n: 4, label: "How to run" },
+  { n: 5, label: "Review" },
 ];
 
 export interface WizardProps {
@@ -41,12 +44,14 @@ export interface WizardProps {
 
 export function ReportWizard({ templates, categories, search, instances, zones, initialTemplate }: WizardProps) {
   const router = useRouter();
-  const browserZone = useBrowserTimeZone();
   const [state, dispatch] = useReducer(builderReducer, { initialTemplate, instances }, (init) =>
     initialBuilderState({ ...init, idempotencyKey: crypto.randomUUID() }),
   );
-  const { step, template, instanceId, values, window: windowState, preview, runKind, schedule } = state;
-  const timezone = state.zoneChoice ?? browserZone;
+  const { step, template, instanceId, values, window: windowState, preview, runKind, schedule, backfill } = state;
+  const instance = instances.find((i) => i.instanceId === instanceId);
+  const advertiserZone = instance?.advertiserTimezone ?? "UTC";
+  const timezone = zoneOf(state, instances);
+  const useAdvertiserZone = () => dispatch({ type: "setZone", zone: advertiserZone });
 
   const request = useMemo(() => requestOf({ template, instanceId, values, window: windowState }, timezone), [template, instanceId, values, windowState, timezone]);
 
@@ -55,15 +60,25 @@ export function ReportWizard({ templates, categories, search, instances, zones, 
     onStart: () => dispatch({ type: "liveCheckStarted" }),
   });
 
-  // Next runs of the schedule being set up (step 4).
+  // Next runs of the schedule being set up (steps 4 and 5, Recurring).
   const scheduleRequest = useMemo(
     () =>
-      step === 4 && runKind === "schedule" && template
+      step >= 4 && runKind === "recurring" && template
         ? { templateId: template.templateId, window: windowSpecOf(windowState), timezone, schedule: scheduleSpec(schedule) }
         : null,
     [step, runKind, template, windowState, timezone, schedule],
   );
   useDebouncedCall(scheduleRequest, schedulePreviewAction, (answer) => dispatch({ type: "scheduleChecked", answer }));
+
+  // Segments of the backfill being set up (steps 4 and 5, Backfill).
+  const backfillRequest = useMemo(
+    () =>
+      step >= 4 && runKind === "backfill" && template && instanceId
+        ? { templateId: template.templateId, instanceId, timezone, lookbackDays: backfill.lookbackDays, segmentType: backfill.segmentType, endDate: backfill.endDate }
+        : null,
+    [step, runKind, template, instanceId, timezone, backfill],
+  );
+  useDebouncedCall(backfillRequest, backfillPlanAction, (answer) => dispatch({ type: "backfillChecked", answer }));
 
   async function chooseTemplate(templateId: string) {
     if (template?.templateId === templateId) {
@@ -92,17 +107,12 @@ export function ReportWizard({ templates, categories, search, instances, zones, 
   async function submit() {
     if (!request) return;
     dispatch({ type: "submitStarted" });
-    const r = await createReportAction({
-      ...request,
-      name: state.name,
-      description: state.description || undefined,
-      run: runKind === "once" ? { kind: "once", idempotencyKey: state.idempotencyKey } : { kind: "schedule", schedule: scheduleSpec(schedule) },
-    });
+    const r = await createReportAction({ ...request, name: state.name, description: state.description || undefined, run: runOf(state) });
     if (r.ok) {
       router.push(`/reports/${r.data.reportId}`);
       return;
     }
-    // Problems with values or dates send the reducer back to step 2, with the errors showing.
+    // Problems with values or dates send the reducer back to step 2, the run's to step 4.
     dispatch({ type: "submitFailed", error: r.error });
   }
 
@@ -145,18 +155,22 @@ export function ReportWizard({ templates, categories, search, instances, zones, 
       )}
 
       {step === 2 && template && (
-        <ParametersStep
-          state={{ ...state, template }}
-          dispatch={dispatch}
-          instances={instances}
-          zones={zones}
-          timezone={timezone}
-          fieldErrors={fieldErrors}
-          windowErrors={windowErrors}
-          formErrors={otherFormErrors(preview)}
-          canPreview={request !== null}
-          onPreview={toPreview}
-        />
+        <>
+          <ZoneWarning zone={timezone} advertiserZone={advertiserZone} onUseAdvertiserZone={useAdvertiserZone} />
+          <ParametersStep
+            state={{ ...state, template }}
+            dispatch={dispatch}
+            instances={instances}
+            zones={zones}
+            timezone={timezone}
+            fieldErrors={fieldErrors}
+            windowErrors={windowErrors}
+            formErrors={otherFormErrors(preview)}
+            canPreview={request !== null && !state.previewing}
+            onPreview={toPreview}
+          />
+          <LiveSql preview={preview} checking={state.checking} />
+        </>
       )}
 
       {step === 3 && template && preview && (
@@ -164,11 +178,32 @@ export function ReportWizard({ templates, categories, search, instances, zones, 
           preview={preview}
           templateVersion={template.version}
           onBack={() => dispatch({ type: "goTo", step: 2 })}
-          onNext={() => dispatch({ type: "toNameStep" })}
+          onNext={() => dispatch({ type: "toRunStep" })}
         />
       )}
 
-      {step === 4 && template && <RunStep state={state} dispatch={dispatch} zones={zones} timezone={timezone} onSubmit={submit} />}
+      {step === 4 && template && (
+        <HowToRunStep
+          state={{ ...state, template }}
+          dispatch={dispatch}
+          zones={zones}
+          timezone={timezone}
+          advertiserZone={advertiserZone}
+          windowErrors={windowErrors}
+          onNext={() => dispatch({ type: "toReview", brand: instance?.instanceName ?? "" })}
+        />
+      )}
+
+      {step === 5 && template && (
+        <ReviewStep
+          state={{ ...state, template }}
+          dispatch={dispatch}
+          instanceName={instance ? `${instance.instanceName} (${instance.instanceId})` : instanceId}
+          timezone={timezone}
+          advertiserZone={advertiserZone}
+          onSubmit={submit}
+        />
+      )}
     </div>
   );
 }
