@@ -70,6 +70,8 @@ export interface OverviewQuery {
   state?: ReportState;
   /** amc_instances.id (our uuid), lower-case. */
   instance?: string;
+  /** users.id (our uuid) of the reports' owner, lower-case. The page offers it to admins. */
+  owner?: string;
   frequency?: Frequency;
   /** Trimmed, non-empty, at most SEARCH_MAX_LENGTH characters. */
   q?: string;
@@ -117,6 +119,9 @@ export const overviewQuerySchema = z
     instance: one(z.guid().optional())
       .transform((v) => v?.toLowerCase())
       .catch(undefined),
+    owner: one(z.guid().optional())
+      .transform((v) => v?.toLowerCase())
+      .catch(undefined),
     frequency: optionalEnum(FREQUENCY_VALUES),
     q: one(z.string().trim().max(SEARCH_MAX_LENGTH).optional())
       .transform((v) => (v ? v : undefined))
@@ -131,6 +136,7 @@ export const overviewQuerySchema = z
       status: r.status,
       ...(r.state ? { state: r.state } : {}),
       ...(r.instance ? { instance: r.instance } : {}),
+      ...(r.owner ? { owner: r.owner } : {}),
       ...(r.frequency ? { frequency: r.frequency } : {}),
       ...(r.q ? { q: r.q } : {}),
     }),
@@ -148,6 +154,7 @@ export function hasActiveFilters(query: OverviewQuery): boolean {
     query.status.length > 0 ||
     query.state !== undefined ||
     query.instance !== undefined ||
+    query.owner !== undefined ||
     query.frequency !== undefined ||
     query.q !== undefined
   );
@@ -164,6 +171,7 @@ export function toSearchParams(query: OverviewQuery): URLSearchParams {
   if (status.length > 0) p.set("status", status.join(","));
   if (query.state) p.set("state", query.state);
   if (query.instance) p.set("instance", query.instance);
+  if (query.owner) p.set("owner", query.owner);
   if (query.frequency) p.set("frequency", query.frequency);
   if (query.sort !== "created") p.set("sort", query.sort);
   if (query.dir !== DEFAULT_DIR[query.sort]) p.set("dir", query.dir);
@@ -188,7 +196,7 @@ export function withSort(query: OverviewQuery, sort: OverviewSort): OverviewQuer
 /** Filters changed: back to page 1, keep sort and page size. */
 export function withFilters(
   query: OverviewQuery,
-  filters: Pick<OverviewQuery, "status" | "state" | "instance" | "frequency" | "q">,
+  filters: Pick<OverviewQuery, "status" | "state" | "instance" | "owner" | "frequency" | "q">,
 ): OverviewQuery {
   const next: OverviewQuery = {
     page: 1,
@@ -199,6 +207,7 @@ export function withFilters(
   };
   if (filters.state) next.state = filters.state;
   if (filters.instance) next.instance = filters.instance;
+  if (filters.owner) next.owner = filters.owner;
   if (filters.frequency) next.frequency = filters.frequency;
   if (filters.q) next.q = filters.q;
   return next;

@@ -3,9 +3,11 @@ import { and, asc, count, eq, inArray, isNull, or, sql, type SQL, type SQLWrappe
 import type { Database } from "../../db/client";
 import {
   amcInstances,
+  dashboards,
   queryTemplates,
   reportDefinitions as rd,
   reportExecutions,
+  reportSchedules,
   userInstanceAccess,
   users,
   type ExecutionStatus,
@@ -56,6 +58,25 @@ export interface OverviewRow {
   updatedAt: Date | null;
   /** Whether the viewer (not the owner, unlike the view) starred the report's dashboard. */
   isFavorite: boolean;
+  /** The report's dashboard (human id), once it has one: the star and "Open dashboard" need it. */
+  dashboardId: string | null;
+  /** The active schedule's human id, for Pause / Resume from the row. */
+  scheduleId: string | null;
+  /** Of the report's last RECENT_RUNS runs: how many completed, and how many ended (completed or failed). */
+  recentCompleted: number;
+  recentFinished: number;
+}
+
+/**
+ * How many of a report's newest runs its success rate is taken over: recent health is what a
+ * user acts on, and a bounded read per row keeps the page one index walk however long a report's
+ * history (idx_report_executions_report_created, RECENT_RUNS entries per row of the page).
+ */
+export const RECENT_RUNS = 20;
+
+/** completed / (completed + failed) of the recent runs, or null when none of them ended. */
+export function successRate(row: Pick<OverviewRow, "recentCompleted" | "recentFinished">): number | null {
+  return row.recentFinished > 0 ? row.recentCompleted / row.recentFinished : null;
 }
 
 export interface OverviewPage {
@@ -126,6 +147,8 @@ function filters(scope: InstanceScope, query: OverviewQuery): SQL | undefined {
   // Filtering on an instance the viewer may not see is ANDed with the scope above, so it
   // yields nothing rather than leaking that instance's reports.
   if (query.instance) where.push(eq(rd.instanceId, query.instance));
+  // idx_report_definitions_owner.
+  if (query.owner) where.push(eq(rd.ownerId, query.owner));
   if (query.status.length > 0) {
     const ran = query.status.filter((s): s is ExecutionStatus => s !== "never");
     where.push(
@@ -152,11 +175,12 @@ export function chooseStrategy(
   query: OverviewQuery,
   matching: number,
 ): OverviewStrategy {
-  // Filters with an index of their own (instance, search, status, state, frequency) can fetch
-  // all their matches cheaply and sort them when there are few.
+  // Filters with an index of their own (instance, owner, search, status, state, frequency) can
+  // fetch all their matches cheaply and sort them when there are few.
   const indexedFilter =
     scope.kind === "some" ||
     query.instance !== undefined ||
+    query.owner !== undefined ||
     query.q !== undefined ||
     query.status.length > 0 ||
     query.state !== undefined ||
@@ -232,12 +256,20 @@ export function overviewStatements(
       updatedAt: rd.updatedAt,
       // Via the unique (dashboard_id, user_id) index, for the page's rows only.
       isFavorite: sql<boolean>`EXISTS (SELECT 1 FROM dashboard_favorites df WHERE df.dashboard_id = ${rd.dashboardId} AND df.user_id = ${viewerId})`,
+      dashboardId: dashboards.dashboardId,
+      scheduleId: reportSchedules.scheduleId,
+      // For the page's rows only, each a bounded walk of idx_report_executions_report_created
+      // (its order, so no sort): [completed, completed + failed] of the newest RECENT_RUNS runs.
+      recent: sql<[number, number]>`(SELECT ARRAY[count(*) FILTER (WHERE recent.status = 'completed'), count(*) FILTER (WHERE recent.status IN ('completed', 'failed'))]::int[] FROM (SELECT e.status FROM report_executions e WHERE e.report_id = ${rd.id} ORDER BY e.created_at DESC NULLS FIRST LIMIT ${sql.raw(String(RECENT_RUNS))}) recent)`,
     })
     .from(rd)
     .leftJoin(queryTemplates, eq(queryTemplates.id, rd.templateId))
     .leftJoin(amcInstances, eq(amcInstances.id, rd.instanceId))
     .leftJoin(users, eq(users.id, rd.ownerId))
     .leftJoin(reportExecutions, eq(reportExecutions.id, rd.lastExecutionId))
+    .leftJoin(dashboards, eq(dashboards.id, rd.dashboardId))
+    // At most one: uq_report_schedules_one_active_per_report.
+    .leftJoin(reportSchedules, and(eq(reportSchedules.reportId, rd.id), eq(reportSchedules.isActive, true)))
     .where(inArray(rd.id, pageIds))
     .orderBy(...orderBy(query, sortColumn, rd.id));
   const total = db.select({ total: count() }).from(rd).where(where);
@@ -262,7 +294,7 @@ export async function listReportsOverview(
     // Everything matches: walking the sort index is always right, and both can run at once.
     const { page, total } = overviewStatements(db, user.id, scope, query, "index-walk");
     const [rows, [counted]] = await Promise.all([page, total]);
-    return { rows, total: counted?.total ?? 0, strategy: "index-walk" };
+    return { rows: rows.map(toRow), total: counted?.total ?? 0, strategy: "index-walk" };
   }
   // Filtered: the count first, since it tells whether there is a page and how to fetch it.
   const [counted] = await overviewStatements(db, user.id, scope, query).total;
@@ -272,7 +304,31 @@ export async function listReportsOverview(
   }
   const strategy = chooseStrategy(scope, query, total);
   const rows = await overviewStatements(db, user.id, scope, query, strategy).page;
-  return { rows, total, strategy };
+  return { rows: rows.map(toRow), total, strategy };
+}
+
+type PageRow = Awaited<ReturnType<typeof overviewStatements>["page"]>[number];
+
+function toRow({ recent, ...row }: PageRow): OverviewRow {
+  return { ...row, recentCompleted: recent?.[0] ?? 0, recentFinished: recent?.[1] ?? 0 };
+}
+
+export interface FilterOwner {
+  id: string;
+  name: string;
+  email: string;
+}
+
+/**
+ * People for the admins' owner filter, by name. Members get none: they filter by the instances
+ * they were granted, and the list of every user is an admin's to see.
+ */
+export async function listOwnersForFilter(db: Database, user: SessionUser): Promise<FilterOwner[]> {
+  if (user.role !== "admin") return [];
+  return db
+    .select({ id: users.id, name: users.name, email: users.email })
+    .from(users)
+    .orderBy(asc(users.name), asc(users.email));
 }
 
 export interface FilterInstance {

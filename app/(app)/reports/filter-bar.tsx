@@ -25,6 +25,13 @@ export interface InstanceOption {
   instanceName: string;
 }
 
+/** A report owner the filter offers (admins only: the page passes none to members). */
+export interface OwnerOption {
+  id: string;
+  name: string;
+  email: string;
+}
+
 const STATUS_LABELS: Record<OverviewStatus, string> = {
   pending: "Pending",
   running: "Running",
@@ -43,7 +50,7 @@ const selectClass =
  * page 1 with the current sort, as a history entry so Back undoes a filter change.
  * The page keys this component by its URL, so the fields always show the URL's values.
  */
-export function FilterBar({ query, instances }: { query: OverviewQuery; instances: InstanceOption[] }) {
+export function FilterBar({ query, instances, owners }: { query: OverviewQuery; instances: InstanceOption[]; owners: OwnerOption[] }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
 
@@ -59,6 +66,7 @@ export function FilterBar({ query, instances }: { query: OverviewQuery; instance
       status: read("status"),
       state: read("state"),
       instance: read("instance"),
+      owner: read("owner"),
       frequency: read("frequency"),
     });
     const href = overviewHref(withFilters(query, parsed));
@@ -126,6 +134,17 @@ export function FilterBar({ query, instances }: { query: OverviewQuery; instance
         className="max-w-64"
         options={instances.map((i) => ({ value: i.id, label: `${i.instanceName} (${i.instanceId})` }))}
       />
+
+      {owners.length > 0 && (
+        <FilterSelect
+          name="owner"
+          label="Owner"
+          value={query.owner}
+          anyLabel="Anyone"
+          className="max-w-56"
+          options={owners.map((o) => ({ value: o.id, label: `${o.name} (${o.email})` }))}
+        />
+      )}
 
       <FilterSelect
         name="frequency"

@@ -3,7 +3,9 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
 import {
+  RECENT_RUNS,
   listInstancesForFilter,
+  listOwnersForFilter,
   listReportsOverview,
   type OverviewRow,
 } from "@/lib/reports/overview";
@@ -33,9 +35,10 @@ export default async function ReportsPage({
   const user = await requireUser();
   const query = parseOverviewQuery(await searchParams);
   const db = getDb();
-  const [{ rows, total }, instances] = await Promise.all([
+  const [{ rows, total }, instances, owners] = await Promise.all([
     listReportsOverview(db, user, query),
     listInstancesForFilter(db, user),
+    listOwnersForFilter(db, user),
   ]);
 
   const pages = totalPages(total, query.pageSize);
@@ -63,7 +66,7 @@ export default async function ReportsPage({
         <NoReportsYet role={user.role} hasInstances={instances.length > 0} />
       ) : (
         <>
-          <FilterBar key={canonical} query={query} instances={instances} />
+          <FilterBar key={canonical} query={query} instances={instances} owners={owners} />
           {total === 0 ? (
             <NoMatches clearHref={overviewHref(withFilters(query, { status: [] }))} />
           ) : (
@@ -86,6 +89,8 @@ function toView(r: OverviewRow): ReportRowView {
     templateName: r.templateName,
     instanceName: r.instanceName,
     amcInstanceId: r.amcInstanceId,
+    ownerName: r.ownerName,
+    ownerEmail: r.ownerEmail,
     frequency: r.frequency,
     state: r.state,
     latestStatus: r.latestStatus,
@@ -94,6 +99,11 @@ function toView(r: OverviewRow): ReportRowView {
     createdAt: r.createdAt?.toISOString() ?? null,
     executionCount: r.executionCount,
     isFavorite: r.isFavorite,
+    dashboardId: r.dashboardId,
+    scheduleId: r.scheduleId,
+    recentCompleted: r.recentCompleted,
+    recentFinished: r.recentFinished,
+    recentRuns: Math.min(r.executionCount ?? 0, RECENT_RUNS),
   };
 }
 
