@@ -18,9 +18,13 @@ export function formatBytes(n: number | null): string {
   return `${(n / 1024 ** 2).toFixed(1)} MB`;
 }
 
-/** A run's window as its local dates in its zone: "2026-10-01 – 2026-10-07 (America/New_York)". */
+/**
+ * The one way a window is shown. Windows are stored half-open ([start, end), end exclusive);
+ * people think of them as the days they cover, last day included, in the report's zone:
+ * "2026-10-01 – 2026-10-07 (America/New_York)", or "2026-10-01 (UTC)" for a single day.
+ */
 export function formatWindow(start: Date | null, end: Date | null, zone: string | null): string {
   if (!start || !end) return "—";
   const d = windowDays(start, end, zone);
-  return `${d.first} – ${d.last} (${d.zone})`;
+  return d.first === d.last ? `${d.first} (${d.zone})` : `${d.first} – ${d.last} (${d.zone})`;
 }

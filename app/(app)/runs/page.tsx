@@ -12,7 +12,7 @@ import type { SearchParams } from "@/lib/http/search-params";
 import { StatusBadge } from "@/app/_components/badges";
 import { DataTable } from "@/app/_components/data-table";
 import { buttonClass, inputClass, Labeled, Options } from "@/app/_components/form";
-import { formatDuration } from "@/app/_components/format";
+import { formatDuration, formatWindow } from "@/app/_components/format";
 import { LocalTime } from "@/app/_components/local-time";
 import { RunLink } from "@/app/_components/run-link";
 import { AutoRefresh } from "../reports/[reportId]/run-controls";
@@ -84,6 +84,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
               "Report",
               "Instance",
               "Trigger",
+              { label: <span title="The days the run covers, first and last included, in the report's time zone">Window</span> },
               { label: <SortLink query={query} sort="status" label="Status" /> },
               { label: <SortLink query={query} sort="created" label="Created" /> },
               { label: <SortLink query={query} sort="duration" label="Duration" /> },
@@ -140,6 +141,7 @@ function RunRow({ run }: { run: GlobalRunRow }) {
       </td>
       <td className="px-3 py-2 text-slate-700">{run.instanceName ?? "—"}</td>
       <td className="px-3 py-2 text-slate-700" data-testid="run-trigger">{run.triggeredBy}</td>
+      <td className="px-3 py-2 text-xs text-slate-700" data-testid="run-window">{formatWindow(run.timeWindowStart, run.timeWindowEnd, run.timeWindowTimezone)}</td>
       <td className="px-3 py-2">
         <StatusBadge status={run.status} />
         {run.errorMessage && <div className="mt-1 max-w-xs truncate text-xs text-red-700" title={run.errorMessage}>{run.errorMessage}</div>}
