@@ -32,6 +32,8 @@ export const AUDIT_ACTIONS = [
   "backfill.start",
   "backfill.retry",
   "backfill.cancel",
+  "backfill.pause",
+  "backfill.resume",
   "template.save",
   "user.create",
   "user.change_password",

@@ -188,3 +188,20 @@ describe("status, retry, cancel", () => {
     expect(pending).toHaveLength(1);
   });
 });
+
+describe("the end-date picker", () => {
+  it("an explicit end anchor (exclusive) moves the whole plan; the default stays today − lag", async () => {
+    const w = await backfillWorld(db);
+    const base = { reportId: w.report.reportId, lookbackDays: 14, segmentType: "daily" as const };
+    expect(await previewBackfill(db, w.member, base, NOW)).toMatchObject({ end: "2025-09-01", lastDay: "2025-08-31", totalSegments: 14 });
+    const moved = await previewBackfill(db, w.member, { ...base, endDate: "2025-08-01" }, NOW);
+    expect(moved).toMatchObject({ start: "2025-07-18", end: "2025-08-01", lastDay: "2025-07-31", totalSegments: 14 });
+    const started = await startBackfill(db, w.member, { ...base, endDate: "2025-08-01" }, NOW);
+    expect(await collectionRow(started.collectionId)).toMatchObject({ startDate: "2025-07-18", endDate: "2025-08-01" });
+    // After today is refused on the field the picker shows.
+    await expect(previewBackfill(db, w.member, { ...base, endDate: "2025-09-20" }, NOW)).rejects.toMatchObject({
+      code: "VALIDATION_ERROR",
+      fieldErrors: { endDate: ["A backfill cannot end after today."] },
+    });
+  });
+});

@@ -29,6 +29,11 @@ export const backfillInputSchema = z.strictObject({
     .min(1, "Pick at least 1 day.")
     .max(MAX_LOOKBACK_DAYS, `A backfill can cover at most ${MAX_LOOKBACK_DAYS} days.`),
   segmentType: segmentTypeSchema,
+  /**
+   * Exclusive end anchor (the first day NOT included), a calendar date in the report's zone.
+   * Absent or empty: today − the template's lag, as product.md §3.5 says.
+   */
+  endDate: z.iso.date("Use a date like 2026-03-01.").optional().or(z.literal("").transform(() => undefined)),
 });
 export type BackfillInput = z.infer<typeof backfillInputSchema>;
 
@@ -59,11 +64,12 @@ async function reportFor(db: Database, user: SessionUser, reportId: string, lock
   return withLag(db, await reportForUserOrThrow(db, user, reportId, { lock }));
 }
 
-function plan(report: ReportForBackfill, input: Pick<BackfillInput, "lookbackDays" | "segmentType">, now: Date): Plan {
+function plan(report: ReportForBackfill, input: Pick<BackfillInput, "lookbackDays" | "segmentType" | "endDate">, now: Date): Plan {
   try {
     return planSegments({
       lookbackDays: input.lookbackDays,
       segmentType: input.segmentType,
+      endDate: input.endDate,
       zone: report.timezone,
       lagDays: report.lagDays,
       maxLookbackDays: MAX_LOOKBACK_DAYS,
@@ -281,9 +287,11 @@ export async function retryFailedSegments(
       failed.map((f) => ({ start: localDate(f.start, f.zone), lastDay: addDays(localDate(f.end, f.zone), -1) })),
       now,
     );
+    // A paused backfill stays paused: its re-queued segments wait for Resume like the rest.
+    const status: CollectionStatus = collection.status === "paused" ? "paused" : "running";
     await tx
       .update(reportDataCollections)
-      .set({ status: "running", updatedAt: now })
+      .set({ status, updatedAt: now })
       .where(eq(reportDataCollections.id, collection.id));
     await recordAudit(tx, {
       actor: user,
@@ -294,7 +302,7 @@ export async function retryFailedSegments(
       details: { reportId: report.reportId, retried: failed.length },
       now,
     });
-    return { collectionId: collection.collectionId, retried: failed.length, status: "running" as const };
+    return { collectionId: collection.collectionId, retried: failed.length, status };
   });
 }
 

@@ -10,8 +10,16 @@ export interface SegmentProgress {
   timeZone: string;
   /** "completed" only when AMC succeeded AND the result is stored. */
   status: ExecutionStatus;
-  /** Transient submit attempts of the newest execution. */
+  /**
+   * The newest execution's failed attempts: while pending, the transient submit failures so far
+   * (it retries by itself); once failed, the attempts it used. The engine resets it when AMC
+   * accepts the run, so for a run at AMC the AMC id is the fact to show, not this.
+   */
   attempts: number;
+  /** When a pending segment is next tried (backoff after a transient failure). */
+  nextAttemptAt: Date | null;
+  /** AMC's id once AMC accepted the run. */
+  amcExecutionId: string | null;
   /** Executions made for this window (1 + manual retries). */
   runs: number;
   rows: number | null;
@@ -46,6 +54,8 @@ interface Row extends Record<string, unknown> {
   status: ExecutionStatus;
   stored: boolean;
   attempts: number;
+  next_attempt_at: string | Date | null;
+  amc_execution_id: string | null;
   runs: number;
   row_count: number | null;
   error_message: string | null;
@@ -58,7 +68,7 @@ export async function backfillSegments(db: Database, collectionUuids: string[]):
   const rows = await db.execute<Row>(sql`
     SELECT DISTINCT ON (e.collection_id, e.time_window_start)
            e.collection_id AS collection_uuid, e.execution_id, e.time_window_start, e.time_window_end,
-           e.time_window_timezone, e.status, e.attempts, e.row_count, e.error_message,
+           e.time_window_timezone, e.status, e.attempts, e.next_attempt_at, e.amc_execution_id, e.row_count, e.error_message,
            EXISTS (SELECT 1 FROM execution_results r WHERE r.execution_id = e.id) AS stored,
            (count(*) OVER (PARTITION BY e.collection_id, e.time_window_start))::int AS runs
       FROM report_executions e
@@ -78,6 +88,8 @@ export async function backfillSegments(db: Database, collectionUuids: string[]):
       timeZone: r.time_window_timezone ?? "UTC",
       status,
       attempts: Number(r.attempts),
+      nextAttemptAt: r.status === "pending" && r.next_attempt_at ? new Date(r.next_attempt_at) : null,
+      amcExecutionId: r.amc_execution_id,
       runs: Number(r.runs),
       rows: r.row_count === null ? null : Number(r.row_count),
       error: r.error_message,

@@ -19,10 +19,15 @@ export interface SubmitSummary {
 
 type Execution = typeof reportExecutions.$inferSelect;
 
+/** Pending, past its backoff, and not a segment of a paused backfill (lib/backfill/pause.ts). */
 const due = (now: Date) =>
   and(
     eq(reportExecutions.status, "pending"),
     or(isNull(reportExecutions.nextAttemptAt), lte(reportExecutions.nextAttemptAt, now)),
+    or(
+      isNull(reportExecutions.collectionId),
+      sql`NOT EXISTS (SELECT 1 FROM report_data_collections c WHERE c.id = ${reportExecutions.collectionId} AND c.status = 'paused')`,
+    ),
   );
 
 /** At most `backfillSlotShare` of an instance's slots for one backfill (product.md §3.6). */
