@@ -1,7 +1,7 @@
 import "server-only";
-import { and, asc, eq, exists, sql } from "drizzle-orm";
+import { and, asc, desc, eq, exists, sql } from "drizzle-orm";
 import type { Database } from "../client";
-import { amcAccounts, amcInstances, reportDefinitions, userInstanceAccess, type InstanceType } from "../schema";
+import { amcAccounts, amcInstances, instanceBrandMappings, reportDefinitions, userInstanceAccess, users, type ExecutionStatus, type InstanceType } from "../schema";
 import { type SessionUser } from "./access";
 import { grantedInstanceColumns } from "./users";
 
@@ -20,6 +20,7 @@ export interface InstanceListRow {
   region: string;
   marketplaceId: string | null;
   isActive: boolean;
+  isBuiltinSandbox: boolean;
   lastSyncedAt: Date | null;
   accountName: string | null;
   accountStatus: string | null;
@@ -47,6 +48,7 @@ export async function listInstancesForUser(db: Database, user: SessionUser): Pro
       region: amcInstances.region,
       marketplaceId: amcInstances.marketplaceId,
       isActive: amcInstances.isActive,
+      isBuiltinSandbox: amcInstances.isBuiltinSandbox,
       lastSyncedAt: amcInstances.lastSyncedAt,
       accountName: amcAccounts.accountName,
       accountStatus: amcAccounts.status,
@@ -100,4 +102,113 @@ export async function listAmcAccounts(db: Database): Promise<AccountListRow[]> {
     })
     .from(amcAccounts)
     .orderBy(asc(amcAccounts.accountName), asc(amcAccounts.accountId));
+}
+
+// ---- one instance's page -------------------------------------------------------------------
+
+export interface InstanceDetail {
+  id: string;
+  instanceId: string;
+  instanceName: string;
+  instanceType: InstanceType;
+  region: string;
+  marketplaceId: string | null;
+  isActive: boolean;
+  isBuiltinSandbox: boolean;
+  lastSyncedAt: Date | null;
+  /** The linked account without its secrets, or null (the built-in sandbox, or never linked). */
+  account: AccountView | null;
+}
+
+/** One instance by its AMC id, with its account's health. No access decision: the caller's guard makes it. */
+export async function getInstanceDetail(db: Database, amcInstanceId: string): Promise<InstanceDetail | null> {
+  const [row] = await db
+    .select({
+      id: amcInstances.id,
+      instanceId: amcInstances.instanceId,
+      instanceName: amcInstances.instanceName,
+      instanceType: amcInstances.instanceType,
+      region: amcInstances.region,
+      marketplaceId: amcInstances.marketplaceId,
+      isActive: amcInstances.isActive,
+      isBuiltinSandbox: amcInstances.isBuiltinSandbox,
+      lastSyncedAt: amcInstances.lastSyncedAt,
+      accountUuid: amcAccounts.id,
+      account: accountViewColumns,
+    })
+    .from(amcInstances)
+    .leftJoin(amcAccounts, eq(amcAccounts.id, amcInstances.accountId))
+    .where(eq(amcInstances.instanceId, amcInstanceId))
+    .limit(1);
+  if (!row) return null;
+  const { accountUuid, account, ...instance } = row;
+  return { ...instance, account: accountUuid ? (account as AccountView) : null };
+}
+
+export interface InstanceReportRow {
+  reportId: string;
+  name: string;
+  isActive: boolean;
+  lastStatus: ExecutionStatus | null;
+  lastRunAt: Date | null;
+}
+
+/** The instance's reports, newest first, at most `limit` (the page links to the overview for the rest). */
+export async function listInstanceReports(db: Database, instanceUuid: string, limit: number): Promise<{ rows: InstanceReportRow[]; total: number }> {
+  const [rows, [count]] = await Promise.all([
+    db
+      .select({
+        reportId: reportDefinitions.reportId,
+        name: reportDefinitions.name,
+        isActive: reportDefinitions.isActive,
+        lastStatus: reportDefinitions.lastStatus,
+        lastRunAt: reportDefinitions.lastRunAt,
+      })
+      .from(reportDefinitions)
+      .where(eq(reportDefinitions.instanceId, instanceUuid))
+      .orderBy(desc(reportDefinitions.createdAt), desc(reportDefinitions.id))
+      .limit(limit),
+    db.select({ n: sql<number>`count(*)::int` }).from(reportDefinitions).where(eq(reportDefinitions.instanceId, instanceUuid)),
+  ]);
+  return { rows, total: count?.n ?? 0 };
+}
+
+export interface InstanceMember {
+  email: string;
+  name: string;
+  role: string;
+  grantedAt: Date | null;
+}
+
+/** Who was granted the instance (admins see every instance without a grant). Admin pages only. */
+export async function listInstanceMembers(db: Database, instanceUuid: string): Promise<InstanceMember[]> {
+  return db
+    .select({ email: users.email, name: users.name, role: users.role, grantedAt: userInstanceAccess.createdAt })
+    .from(userInstanceAccess)
+    .innerJoin(users, eq(users.id, userInstanceAccess.userId))
+    .where(eq(userInstanceAccess.instanceId, instanceUuid))
+    .orderBy(asc(users.email));
+}
+
+export interface BrandMappingRow {
+  id: string;
+  brand: string;
+  asins: string[];
+  campaignIds: string[];
+  updatedAt: Date | null;
+}
+
+/** The instance's brand mappings, by brand name. */
+export async function listBrandMappings(db: Database, instanceUuid: string): Promise<BrandMappingRow[]> {
+  return db
+    .select({
+      id: instanceBrandMappings.id,
+      brand: instanceBrandMappings.brand,
+      asins: instanceBrandMappings.asins,
+      campaignIds: instanceBrandMappings.campaignIds,
+      updatedAt: instanceBrandMappings.updatedAt,
+    })
+    .from(instanceBrandMappings)
+    .where(eq(instanceBrandMappings.instanceId, instanceUuid))
+    .orderBy(asc(sql`lower(${instanceBrandMappings.brand})`), asc(instanceBrandMappings.id));
 }

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { check, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { instanceRef } from "./amc";
 import { timestamps, uuidPk } from "./common";
 import { userRef } from "./users";

@@ -75,7 +75,7 @@ export function createGatewayResolver(db: Database, options: GatewayResolverOpti
       throw new AmcError("reauthorize", account.lastError ?? REAUTHORIZE_MESSAGE);
     }
     if (account.status === "disabled") {
-      throw new AmcError("permission", `The Amazon Ads account "${account.accountName}" is disabled in this app.`);
+      throw new AmcError("permission", `The Amazon Ads account "${account.accountName}" is disconnected in this app; an admin can reconnect it on the Instances page.`);
     }
 
     const endpoints = options.endpoints ?? resolveAmcEndpoints(process.env);

@@ -44,7 +44,13 @@ export const AUDIT_ACTIONS = [
   "access.grant",
   "access.revoke",
   "account.connect",
+  "account.disconnect",
   "instances.import",
+  "instance.activate",
+  "instance.deactivate",
+  "brand_mapping.create",
+  "brand_mapping.update",
+  "brand_mapping.delete",
   // For API tokens (issue 15; built alongside): record `token.create` / `token.revoke` with the
   // token's id and name, never the token or its hash.
   "token.create",
@@ -60,6 +66,7 @@ export const AUDIT_TARGET_TYPES = [
   "template",
   "user",
   "amc_account",
+  "amc_instance",
   "api_token",
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];

@@ -1,8 +1,10 @@
 "use client";
 
-import { useActionState } from "react";
-import { SubmitButton } from "@/app/_components/form";
+import { useActionState, useState } from "react";
+import { ControlError, SubmitButton } from "@/app/_components/form";
+import { useRefreshAction } from "@/app/_components/use-refresh-action";
 import {
+  disconnectAccountAction,
   discoverInstancesFormAction,
   importInstancesFormAction,
   testConnectionFormAction,
@@ -27,8 +29,44 @@ function AccountButton({ action, accountId, pending, pendingLabel, children }: {
   );
 }
 
-/** Test connection, Find instances and Import selected for one account; results show inline. */
-export function AccountActions({ accountId, accountName }: { accountId: string; accountName: string }) {
+/**
+ * Disconnect, asked twice: it erases the stored authorization (reports stay, marked as needing a
+ * connection until the account is connected again).
+ */
+function DisconnectButton({ accountId, accountName }: { accountId: string; accountName: string }) {
+  const [confirming, setConfirming] = useState(false);
+  const { pending, error, run } = useRefreshAction();
+  if (!confirming) {
+    return (
+      <button type="button" onClick={() => setConfirming(true)} className={buttonClass}>
+        Disconnect…
+      </button>
+    );
+  }
+  return (
+    <div role="group" aria-label={`Disconnect ${accountName}`} className="flex flex-wrap items-center gap-2 rounded-md border border-red-200 bg-red-50 px-2 py-1">
+      <span className="text-sm text-red-800">Erase its stored authorization? Its instances&apos; reports stay but cannot run until it is connected again.</span>
+      <button
+        type="button"
+        disabled={pending}
+        onClick={() => run(() => disconnectAccountAction({ accountId }), { onOk: () => setConfirming(false) })}
+        className="rounded-md bg-red-700 px-2.5 py-1 text-sm font-semibold text-white hover:bg-red-600 disabled:opacity-60"
+      >
+        {pending ? "Disconnecting…" : "Disconnect"}
+      </button>
+      <button type="button" disabled={pending} onClick={() => setConfirming(false)} className={buttonClass}>
+        Cancel
+      </button>
+      <ControlError message={error ?? undefined} />
+    </div>
+  );
+}
+
+/**
+ * Test connection, Find instances and Import selected for one account, results inline; and
+ * Disconnect. A disconnected account has nothing to test: reconnecting is the way back.
+ */
+export function AccountActions({ accountId, accountName, disconnected }: { accountId: string; accountName: string; disconnected: boolean }) {
   const [tested, testAction, testing] = useActionState(testConnectionFormAction, {} satisfies TestConnectionState);
   const [found, findAction, finding] = useActionState(discoverInstancesFormAction, {} satisfies DiscoverState);
   const [imported, importAction, importing] = useActionState(importInstancesFormAction, {} satisfies ImportState);
@@ -39,14 +77,17 @@ export function AccountActions({ accountId, accountName }: { accountId: string; 
 
   return (
     <div className="mt-3 space-y-3">
-      <div className="flex flex-wrap gap-2">
-        <AccountButton action={testAction} accountId={accountId} pending={testing} pendingLabel="Testing…">
-          Test connection
-        </AccountButton>
-        <AccountButton action={findAction} accountId={accountId} pending={finding} pendingLabel="Asking Amazon…">
-          Find instances
-        </AccountButton>
-      </div>
+      {!disconnected && (
+        <div className="flex flex-wrap items-start gap-2">
+          <AccountButton action={testAction} accountId={accountId} pending={testing} pendingLabel="Testing…">
+            Test connection
+          </AccountButton>
+          <AccountButton action={findAction} accountId={accountId} pending={finding} pendingLabel="Asking Amazon…">
+            Find instances
+          </AccountButton>
+          <DisconnectButton accountId={accountId} accountName={accountName} />
+        </div>
+      )}
 
       {tested.result && (
         <p

@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action, fromForm } from "@/lib/actions/action";
 import { connectAccountManually, manualConnectSchema } from "@/lib/amc/accounts/credentials";
+import { disconnectAccount } from "@/lib/amc/accounts/disconnect";
 import { discoverInstances, importInstances, testConnection, type DiscoveredInstanceView } from "@/lib/amc/accounts/discovery";
 import type { ErrorBody } from "@/lib/errors";
 
@@ -30,6 +31,12 @@ export const connectManuallyAction = action(fromForm(manualConnectSchema), async
 export const testConnectionAction = action(fromForm(accountRef), async ({ accountId }, { db, user }) => {
   const result = await testConnection(db, user, accountId);
   revalidatePath("/instances");
+  return result;
+});
+
+export const disconnectAccountAction = action(accountRef, async ({ accountId }, { db, user }) => {
+  const result = await disconnectAccount(db, user, accountId, new Date());
+  revalidatePath("/instances", "layout");
   return result;
 });
 

@@ -1,20 +1,19 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { getDb } from "@/db/client";
 import { listAmcAccounts, listInstancesForUser, type AccountListRow, type InstanceListRow } from "@/db/queries/instances";
+import { accountHealth, needsConnection } from "@/lib/amc/accounts/health";
 import { connectFailureMessage, isConnectFailure } from "@/lib/amc/accounts/messages";
 import { lwaAppClient } from "@/lib/amc/accounts/oauth";
 import { requireUser } from "@/lib/auth/session";
 import { DataTable } from "@/app/_components/data-table";
+import { LocalTime } from "@/app/_components/local-time";
 import { Section } from "@/app/_components/section";
 import { AccountActions } from "./account-actions";
-import { AccountStatusBadge, TypeBadge } from "./badges";
+import { AccountHealthBadge, NeedsConnectionBadge, TypeBadge } from "./badges";
 import { ManualConnectForm } from "./manual-connect-form";
 
 export const metadata: Metadata = { title: "Instances" };
-
-// One locale and zone on the server, so a rendered date never differs between renders.
-const dateTime = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-const when = (d: Date) => `${dateTime.format(d)} UTC`;
 
 const single = (v: string | string[] | undefined) => (typeof v === "string" ? v : undefined);
 
@@ -54,12 +53,18 @@ function InstancesTable({ rows, isAdmin }: { rows: InstanceListRow[]; isAdmin: b
     >
       {rows.map((r) => (
         <tr key={r.id} data-testid="instance-row" data-instance-id={r.instanceId}>
-          <td className="px-3 py-2 font-medium">{r.instanceName}</td>
+          <td className="px-3 py-2 font-medium">
+            <Link href={`/instances/${encodeURIComponent(r.instanceId)}`} className="text-indigo-700 hover:underline">
+              {r.instanceName}
+            </Link>
+          </td>
           <td className="px-3 py-2 font-mono text-xs">{r.instanceId}</td>
           <td className="px-3 py-2">
             {r.accountName ?? <span className="text-slate-500">{r.instanceType === "SANDBOX" ? "Built-in sandbox" : "Not linked"}</span>}
-            {r.accountStatus === "needs_reauthorization" && (
-              <span className="ml-2 text-xs font-semibold text-red-700">Needs re-authorization</span>
+            {needsConnection({ isBuiltinSandbox: r.isBuiltinSandbox, account: r.accountStatus ? { status: r.accountStatus } : null }) && (
+              <span className="ml-2">
+                <NeedsConnectionBadge />
+              </span>
             )}
           </td>
           <td className="px-3 py-2">{r.region}</td>
@@ -101,12 +106,13 @@ function ConnectWithAmazon({ enabled }: { enabled: boolean }) {
 }
 
 function AccountCard({ account, oauthEnabled }: { account: AccountListRow; oauthEnabled: boolean }) {
-  const broken = account.status === "needs_reauthorization";
+  const health = accountHealth(account);
+  const broken = health.kind === "needs_reauthorization" || health.kind === "disconnected";
   return (
     <li data-testid="account-card" data-account-id={account.accountId} className="rounded-lg border border-slate-200 bg-white p-4">
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
         <h3 className="font-semibold">{account.accountName}</h3>
-        <AccountStatusBadge status={account.status} />
+        <AccountHealthBadge health={health} />
         <span className="font-mono text-xs text-slate-500">{account.accountId}</span>
         <span className="text-xs text-slate-500">
           {account.region}
@@ -115,12 +121,18 @@ function AccountCard({ account, oauthEnabled }: { account: AccountListRow; oauth
         </span>
       </div>
       <p className="mt-1 text-xs text-slate-500">
-        {account.lastCheckedAt ? `Last checked ${when(account.lastCheckedAt)}` : "Not checked yet"}
+        {account.lastCheckedAt ? (
+          <>
+            Last checked <LocalTime iso={account.lastCheckedAt.toISOString()} />
+          </>
+        ) : (
+          "Not checked yet"
+        )}
       </p>
 
       {broken ? (
         <div role="alert" data-testid="reauthorization-needed" className="mt-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-          <p className="font-semibold">Needs re-authorization</p>
+          <p className="font-semibold">{health.kind === "disconnected" ? "Disconnected" : "Needs re-authorization"}</p>
           {account.lastError && <p className="mt-0.5">{account.lastError}</p>}
           <div className="mt-2 flex flex-wrap items-center gap-3">
             {oauthEnabled && (
@@ -138,13 +150,13 @@ function AccountCard({ account, oauthEnabled }: { account: AccountListRow; oauth
         </div>
       ) : (
         account.lastError && (
-          <p data-testid="account-last-error" className="mt-2 text-sm text-amber-800">
-            Last check: {account.lastError}
+          <p data-testid="account-last-error" role="alert" className="mt-2 text-sm text-amber-800">
+            Last check failed: {account.lastError}
           </p>
         )
       )}
 
-      <AccountActions accountId={account.id} accountName={account.accountName} />
+      <AccountActions accountId={account.id} accountName={account.accountName} disconnected={health.kind === "disconnected"} />
     </li>
   );
 }

@@ -19,6 +19,7 @@ import {
   type AccountUpdate,
   type Keyring,
 } from "./credentials";
+import { DISCONNECTED_MESSAGE } from "./disconnect";
 import { explainAccountError } from "./messages";
 import { fromExcluded } from "./upsert";
 
@@ -47,7 +48,7 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; message: string; cause: 
 
 /**
  * Runs `call` against Amazon with the account's stored connection and records what happened on
- * the account: success → active (unless an admin disabled it); a refused authorization or an
+ * the account: success → active; a refused authorization or an
  * undecryptable secret → needs re-authorization, the stored token kept (pitfall 36); anything
  * else → the message in last_error, status unchanged.
  */
@@ -62,6 +63,10 @@ async function withAccountGateway<T>(
   let refreshCipher = account.refreshTokenEncrypted;
   const record = (set: AccountUpdate) =>
     updateAccountIfUnchanged(db, account.id, refreshCipher, { ...set, lastCheckedAt: now }, now);
+
+  // A disconnected account has no secrets left: nothing to try, and nothing to record (trying
+  // would flag it as needing re-authorization, which is not what happened).
+  if (account.status === "disabled") return { ok: false, message: DISCONNECTED_MESSAGE, cause: "credentials" };
 
   const decrypted = await decryptConnectionOrFlag(db, account, keyring, now);
   if (!decrypted.ok) return { ok: false, message: decrypted.message, cause: "credentials" };
@@ -78,7 +83,7 @@ async function withAccountGateway<T>(
   });
   try {
     const value = await call(gateway);
-    await record({ status: account.status === "disabled" ? "disabled" : "active", lastError: null });
+    await record({ status: "active", lastError: null });
     return { ok: true, value };
   } catch (e) {
     if (!(e instanceof AmcError)) throw e;
