@@ -141,6 +141,9 @@ function buildColumns(ctx: TableContext) {
           <div className="text-xs">
             {info.row.original.state === "paused" ? (
               <span className="text-slate-500" title="Paused: no runs until the schedule is resumed">Paused</span>
+            ) : info.row.original.state === "inactive" && info.row.original.scheduleId ? (
+              // The scheduler skips an inactive report's slots: promising one would be untrue.
+              <span className="text-slate-500" title="The report is inactive: its scheduled slots are skipped">no runs while inactive</span>
             ) : info.row.original.scheduleId ? (
               <LocalTime iso={info.getValue()} />
             ) : (
