@@ -10,6 +10,7 @@ import {
   retryFailedSegments,
   startBackfill,
 } from "@/lib/backfill/backfills";
+import { pauseBackfill, resumeBackfill } from "@/lib/backfill/pause";
 import { appEngineDeps } from "@/lib/engine/app-deps";
 
 // Thin: the wrapper parses input and requires a session; lib/backfill checks access to the
@@ -34,6 +35,19 @@ export const retryFailedSegmentsAction = action(backfillRefSchema, async (input,
 
 export const cancelBackfillAction = action(backfillRefSchema, async (input, { user }) => {
   const r = await cancelBackfill(appEngineDeps(new Date()), user, input);
+  revalidatePath(`/reports/${input.reportId}`);
+  return r;
+});
+
+/** Pause: pending segments wait (the engine does not send them); running ones finish. */
+export const pauseBackfillAction = action(backfillRefSchema, async (input, { db, user }) => {
+  const r = await pauseBackfill(db, user, input, new Date());
+  revalidatePath(`/reports/${input.reportId}`);
+  return r;
+});
+
+export const resumeBackfillAction = action(backfillRefSchema, async (input, { db, user }) => {
+  const r = await resumeBackfill(db, user, input, new Date());
   revalidatePath(`/reports/${input.reportId}`);
   return r;
 });

@@ -2,24 +2,49 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { cancelBackfillAction, retryFailedSegmentsAction } from "./backfill-actions";
+import type { ActionResult } from "@/lib/actions/action";
+import { StatusMessage, type ActionMessage } from "@/app/_components/status-message";
+import { cancelBackfillAction, pauseBackfillAction, resumeBackfillAction, retryFailedSegmentsAction } from "./backfill-actions";
 
-/** Retry failed segments / Cancel backfill for one backfill. */
+type Doing = "retry" | "pause" | "resume" | "cancel";
+const button = "rounded-md border border-slate-300 bg-white px-2.5 py-1 text-xs font-medium hover:bg-slate-50 disabled:opacity-60";
+
+/** Retry failed segments / Pause / Resume / Cancel backfill for one backfill. */
 export function BackfillControls({
   reportId,
   collectionId,
   canRetry,
+  canPause,
+  canResume,
   canCancel,
 }: {
   reportId: string;
   collectionId: string;
   canRetry: boolean;
+  canPause: boolean;
+  canResume: boolean;
   canCancel: boolean;
 }) {
   const router = useRouter();
   const [pending, start] = useTransition();
-  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
-  if (!canRetry && !canCancel && !message) return null;
+  const [doing, setDoing] = useState<Doing | null>(null);
+  const [message, setMessage] = useState<ActionMessage | null>(null);
+  if (!canRetry && !canPause && !canResume && !canCancel && !message) return null;
+
+  const ref = { reportId, collectionId };
+  const run = <T,>(what: Doing, call: () => Promise<ActionResult<T>>, ok: (data: T) => string) => {
+    // Outside the transition: its own updates only show when it ends.
+    setDoing(what);
+    start(async () => {
+      const r = await call();
+      if (r.ok) {
+        setMessage({ kind: "ok", text: ok(r.data) });
+        router.refresh();
+      } else setMessage({ kind: "error", text: r.error.message });
+    });
+  };
+  const label = (what: Doing, idle: string, busy: string) => (pending && doing === what ? busy : idle);
+
   return (
     <div className="flex flex-wrap items-center gap-2">
       {canRetry && (
@@ -27,17 +52,26 @@ export function BackfillControls({
           type="button"
           disabled={pending}
           onClick={() =>
-            start(async () => {
-              const r = await retryFailedSegmentsAction({ reportId, collectionId });
-              if (r.ok) {
-                setMessage({ kind: "ok", text: `${r.data.retried} failed segment${r.data.retried === 1 ? "" : "s"} re-queued.` });
-                router.refresh();
-              } else setMessage({ kind: "error", text: r.error.message });
-            })
+            run("retry", () => retryFailedSegmentsAction(ref), (d) => `${d.retried} failed segment${d.retried === 1 ? "" : "s"} re-queued.`)
           }
-          className="rounded-md border border-slate-300 bg-white px-2.5 py-1 text-xs font-medium hover:bg-slate-50 disabled:opacity-60"
+          className={button}
         >
-          Retry failed segments
+          {label("retry", "Retry failed segments", "Re-queuing…")}
+        </button>
+      )}
+      {canPause && (
+        <button
+          type="button"
+          disabled={pending}
+          onClick={() => run("pause", () => pauseBackfillAction(ref), () => "Paused: segments already at AMC finish; no new ones are sent.")}
+          className={button}
+        >
+          {label("pause", "Pause backfill", "Pausing…")}
+        </button>
+      )}
+      {canResume && (
+        <button type="button" disabled={pending} onClick={() => run("resume", () => resumeBackfillAction(ref), () => "Resumed.")} className={button}>
+          {label("resume", "Resume backfill", "Resuming…")}
         </button>
       )}
       {canCancel && (
@@ -46,24 +80,14 @@ export function BackfillControls({
           disabled={pending}
           onClick={() => {
             if (!window.confirm("Cancel the remaining segments of this backfill? Finished segments keep their results.")) return;
-            start(async () => {
-              const r = await cancelBackfillAction({ reportId, collectionId });
-              if (r.ok) {
-                setMessage({ kind: "ok", text: `Backfill cancelled (${r.data.cancelled + r.data.cancelling} segments stopped).` });
-                router.refresh();
-              } else setMessage({ kind: "error", text: r.error.message });
-            });
+            run("cancel", () => cancelBackfillAction(ref), (d) => `Backfill cancelled (${d.cancelled + d.cancelling} segments stopped).`);
           }}
-          className="rounded-md border border-slate-300 bg-white px-2.5 py-1 text-xs font-medium hover:bg-red-50 hover:text-red-700 disabled:opacity-60"
+          className={`${button} hover:bg-red-50 hover:text-red-700`}
         >
-          Cancel backfill
+          {label("cancel", "Cancel backfill", "Cancelling…")}
         </button>
       )}
-      {message && (
-        <span role={message.kind === "error" ? "alert" : "status"} className={message.kind === "error" ? "text-xs text-red-700" : "text-xs text-slate-600"}>
-          {message.text}
-        </span>
-      )}
+      <StatusMessage message={message} okTestId="backfill-control-ok" errorTestId="backfill-control-error" errorClassName="text-xs text-red-700" />
     </div>
   );
 }

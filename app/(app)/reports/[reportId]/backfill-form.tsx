@@ -20,15 +20,41 @@ type SegmentValue = (typeof SEGMENTS)[number]["value"];
  * Lookback + segment type → the exact plan (segment count, newest and oldest windows) → start.
  * Changing an input drops the shown plan, so what starts is always what was previewed.
  */
-export function BackfillForm({ reportId, blocked }: { reportId: string; blocked: boolean }) {
+/** The day after a calendar date (the plan's end is exclusive; the picker shows the last day). */
+const dayAfter = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+export function BackfillForm({
+  reportId,
+  blocked,
+  defaultLastDay,
+  today,
+  lagDays,
+  zone,
+}: {
+  reportId: string;
+  blocked: boolean;
+  /** Today − the template's lag − 1 in the report's zone: the newest day a default backfill covers. */
+  defaultLastDay: string;
+  today: string;
+  lagDays: number;
+  zone: string;
+}) {
   const router = useRouter();
   const [days, setDays] = useState("90");
   const [segmentType, setSegmentType] = useState<SegmentValue>("weekly");
+  const [lastDay, setLastDay] = useState(defaultLastDay);
   const [plan, setPlan] = useState<PlanView | null>(null);
   const [message, setMessage] = useState<ActionMessage | null>(null);
   const [pending, start] = useTransition();
+  const [doing, setDoing] = useState<"preview" | "start" | null>(null);
 
-  const input = () => ({ reportId, lookbackDays: Number(days), segmentType });
+  // An unchanged (or cleared) picker leaves the end to the server's default: today − lag.
+  const input = () => ({
+    reportId,
+    lookbackDays: Number(days),
+    segmentType,
+    ...(lastDay && lastDay !== defaultLastDay ? { endDate: dayAfter(lastDay) } : {}),
+  });
   const changed = () => {
     setPlan(null);
     setMessage(null);
@@ -88,10 +114,28 @@ export function BackfillForm({ reportId, blocked }: { reportId: string; blocked:
                 <Options options={SEGMENTS} />
               </select>
             </div>
+            <div>
+              <label htmlFor="backfill-last-day" className="block text-xs font-medium text-slate-600">Last day</label>
+              <input
+                id="backfill-last-day"
+                type="date"
+                max={today}
+                value={lastDay}
+                onChange={(e) => {
+                  setLastDay(e.target.value);
+                  changed();
+                }}
+                className="mt-1 rounded-md border border-slate-300 px-2 py-1 text-sm"
+              />
+              <p className="mt-1 text-xs text-slate-500">
+                {zone}; default {defaultLastDay} (today − {lagDays} days of data lag)
+              </p>
+            </div>
             <button
               type="button"
               disabled={pending}
-              onClick={() =>
+              onClick={() => {
+                setDoing("preview");
                 start(async () => {
                   setMessage(null);
                   const r = await previewBackfillAction(input());
@@ -100,11 +144,11 @@ export function BackfillForm({ reportId, blocked }: { reportId: string; blocked:
                     setPlan(null);
                     setMessage({ kind: "error", text: r.error.fieldErrors ? Object.values(r.error.fieldErrors).flat().join(" ") || r.error.message : r.error.message });
                   }
-                })
-              }
+                });
+              }}
               className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:opacity-60"
             >
-              Preview backfill
+              {pending && doing === "preview" ? "Previewing…" : "Preview backfill"}
             </button>
           </div>
 
@@ -139,7 +183,8 @@ export function BackfillForm({ reportId, blocked }: { reportId: string; blocked:
               <button
                 type="button"
                 disabled={pending}
-                onClick={() =>
+                onClick={() => {
+                  setDoing("start");
                   start(async () => {
                     const r = await startBackfillAction(input());
                     if (r.ok) {
@@ -147,11 +192,11 @@ export function BackfillForm({ reportId, blocked }: { reportId: string; blocked:
                       setMessage({ kind: "ok", text: `Backfill ${r.data.collectionId} started: ${r.data.totalSegments} segments queued.` });
                       router.refresh();
                     } else setMessage({ kind: "error", text: r.error.message });
-                  })
-                }
+                  });
+                }}
                 className={`mt-3 ${buttonClass("primary", "sm")}`}
               >
-                Start backfill
+                {pending && doing === "start" ? "Starting…" : "Start backfill"}
               </button>
             </div>
           )}

@@ -14,7 +14,14 @@ import { RecordTitle } from "@/app/_components/page-header";
 import { formatBytes, formatDuration, formatWindow } from "@/app/_components/format";
 import { describeWindow } from "@/lib/params/describe";
 import { windowSpecSchema } from "@/lib/params/window";
-import { AutoRefresh, CancelRunButton, RunNowButton } from "./run-controls";
+import { AutoRefresh, CancelRunButton, NewRunsWatcher, RunNowButton } from "./run-controls";
+import { latestRunMark } from "@/db/queries/runs-mark";
+import { runRecipe } from "@/lib/executions/rerun";
+import { AppError } from "@/lib/errors";
+import { executionIdSchema } from "@/lib/ids";
+import { searchParam } from "@/lib/http/search-params";
+import type { SessionUser } from "@/db/queries/access";
+import type { Database } from "@/db/client";
 import { DefinitionActions } from "./edit/definition-actions";
 import { ScheduleSection } from "./schedule-card";
 import { BackfillSection } from "./backfill-section";
@@ -23,11 +30,38 @@ import type { PageArgs } from "@/lib/http/search-params";
 export const metadata: Metadata = { title: "Report" };
 
 const pageParam = z.coerce.number().int().min(1).max(10_000).catch(1);
+const dayParam = z.iso.date();
+
+/**
+ * `?scheduleFrom=exec_…` (the run page's *Schedule this*): the run the schedule form starts
+ * from, read through the same access checks as everything else; a run that cannot be used says why.
+ */
+async function scheduleFromRun(db: Database, user: SessionUser, reportId: string, executionId: string | undefined, lagDays: number) {
+  if (!executionId) return undefined;
+  try {
+    const r = await runRecipe(db, user, { reportId, executionId });
+    return {
+      ok: true as const,
+      run: {
+        executionId: r.executionId,
+        changedValues: r.changedValues,
+        windowLabel: describeWindow(r.scheduleWindow, lagDays),
+        windowChanges: r.windowChanges,
+        days: r.days,
+        zone: r.zone,
+      },
+    };
+  } catch (e) {
+    if (e instanceof AppError) return { ok: false as const, message: `Run ${executionId} cannot be scheduled: ${e.message}` };
+    throw e;
+  }
+}
 
 export default async function ReportPage({ params, searchParams }: PageArgs<{ reportId: string }>) {
   const user = await requireUser();
   const { reportId } = await params;
-  const page = pageParam.parse((await searchParams).page);
+  const query = await searchParams;
+  const page = pageParam.parse(query.page);
   const db = getDb();
   const guarded = await orNotFound(reportForUserOrThrow(db, user, reportId));
   const data = await getReportDetail(db, guarded.id);
@@ -38,10 +72,17 @@ export default async function ReportPage({ params, searchParams }: PageArgs<{ re
   const spec = windowSpecSchema.safeParse(report.windowSpec);
   const state = data.schedule?.isPaused ? "paused" : report.isActive ? "active" : "inactive";
   const pages = Math.max(1, Math.ceil(runs.total / RUNS_PAGE_SIZE));
+  const mark = await latestRunMark(db, report.id);
+  const lagDays = data.dataLagDays ?? 14;
+  const fromRun = await scheduleFromRun(db, user, report.reportId, searchParam(query.scheduleFrom, executionIdSchema), lagDays);
+  // The run page's *Run another window*: the run form opened with that run's days to change.
+  const runFrom = searchParam(query.runFrom, dayParam);
+  const runTo = searchParam(query.runTo, dayParam);
 
   return (
     <div className="space-y-8">
       <AutoRefresh active={live} />
+      <NewRunsWatcher reportId={report.reportId} shown={mark} />
       <RecordTitle
         back={{ href: "/reports", label: "Reports" }}
         title={report.name}
@@ -56,7 +97,7 @@ export default async function ReportPage({ params, searchParams }: PageArgs<{ re
           <div className="flex flex-wrap items-start gap-3">
             <Link href={`/dashboards/report/${report.reportId}`} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100">Dashboard</Link>
             <DefinitionActions reportId={report.reportId} name={report.name} runCount={runs.total} />
-            <RunNowButton reportId={report.reportId} />
+            <RunNowButton reportId={report.reportId} otherWindow={runFrom && runTo ? { start: runFrom, end: runTo } : undefined} />
           </div>
         }
       >
@@ -96,8 +137,8 @@ export default async function ReportPage({ params, searchParams }: PageArgs<{ re
         </dl>
       </section>
 
-      <ScheduleSection reportId={report.reportId} report={report} schedule={data.schedule} lagDays={data.dataLagDays ?? 14} />
-      <BackfillSection reportId={report.reportId} reportUuid={report.id} />
+      <ScheduleSection reportId={report.reportId} report={report} schedule={data.schedule} lagDays={lagDays} fromRun={fromRun} />
+      <BackfillSection reportId={report.reportId} reportUuid={report.id} zone={report.timezone} lagDays={lagDays} />
 
       <section aria-labelledby="runs" className="space-y-3">
         <div className="flex items-baseline justify-between">

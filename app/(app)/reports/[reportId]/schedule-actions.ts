@@ -1,7 +1,10 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { z } from "zod";
 import { action } from "@/lib/actions/action";
+import { executionIdSchema, reportIdSchema } from "@/lib/ids";
+import { previewScheduleFromRun, scheduleFromRun } from "@/lib/executions/rerun";
 import {
   createSchedule,
   createScheduleSchema,
@@ -11,6 +14,7 @@ import {
   previewScheduleSchema,
   resumeSchedule,
   scheduleRefSchema,
+  scheduleSpecSchema,
   updateSchedule,
   updateScheduleSchema,
 } from "@/lib/scheduler/schedules";
@@ -53,4 +57,17 @@ export const deleteScheduleAction = action(scheduleRefSchema, async (input, { db
   const s = await deleteSchedule(db, user, input, new Date());
   changed();
   return s;
+});
+
+/** *Schedule this* on a finished run: the schedule form's input plus the run it starts from. */
+const fromRunSchema = z.strictObject({ reportId: reportIdSchema, executionId: executionIdSchema, schedule: scheduleSpecSchema });
+
+export const previewScheduleFromRunAction = action(fromRunSchema, async (input, { db, user }) =>
+  previewScheduleFromRun(db, user, input, new Date()),
+);
+
+export const scheduleFromRunAction = action(fromRunSchema, async (input, { db, user }) => {
+  const s = await scheduleFromRun(db, user, input, new Date());
+  changed();
+  return { scheduleId: s.scheduleId, nextRunAt: s.nextRunAt?.toISOString() ?? null };
 });

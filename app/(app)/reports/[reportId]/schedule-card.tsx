@@ -7,7 +7,7 @@ import { formatInZone, upcomingRuns, type Schedule } from "@/lib/scheduler/sched
 import { schedulerSettings, schedulerSettingsFromEnv } from "@/lib/scheduler/settings";
 import { recentSkips } from "@/lib/scheduler/skips";
 import { ScheduleControls } from "./schedule-controls";
-import { ScheduleForm, type ScheduleFormValues } from "./schedule-form";
+import { ScheduleForm, scheduleForWindow, type FromRun, type ScheduleFormValues } from "./schedule-form";
 
 /** Every IANA zone the server knows, UTC first (the form adds the viewer's zone if missing). */
 function timeZones(): string[] {
@@ -40,21 +40,40 @@ export async function ScheduleSection({
   report,
   schedule,
   lagDays,
+  fromRun,
 }: {
   reportId: string;
   report: Pick<typeof reportDefinitions.$inferSelect, "windowSpec">;
   schedule: Schedule | null;
   lagDays: number;
+  /** *Schedule this* from a run page: the run to start from, or why it cannot be used. */
+  fromRun?: { ok: true; run: FromRun & { zone: string } } | { ok: false; message: string };
 }) {
   const zones = timeZones();
+  const fromRunProblem = fromRun && !fromRun.ok && (
+    <p role="alert" data-testid="schedule-from-run-error" className="mt-2 text-sm text-red-700">
+      {fromRun.message}
+    </p>
+  );
   if (!schedule) {
+    const run = fromRun?.ok ? fromRun.run : undefined;
     return (
-      <section data-testid="schedule-card" data-state="none" className="rounded-lg border border-slate-200 bg-white p-4">
+      <section id="schedule" data-testid="schedule-card" data-state="none" className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 className="text-sm font-semibold uppercase tracking-wide text-slate-500">Schedule</h2>
         <p className="mt-1 mb-4 text-sm text-slate-600">
-          Not scheduled: this report runs only when started. Add a schedule to run it by itself, in the time zone you choose.
+          {run
+            ? "Schedule this run: pick when it runs; its parameters and window length are filled in from the run."
+            : "Not scheduled: this report runs only when started. Add a schedule to run it by itself, in the time zone you choose."}
         </p>
-        <ScheduleForm reportId={reportId} zones={zones} />
+        {fromRunProblem}
+        <ScheduleForm
+          // A new run to start from is a new form (its own starting values).
+          key={run?.executionId ?? "new"}
+          reportId={reportId}
+          zones={zones}
+          initial={run ? scheduleForWindow(run.days, run.zone) : undefined}
+          fromRun={run}
+        />
       </section>
     );
   }
@@ -77,7 +96,14 @@ export async function ScheduleSection({
   const skips = await recentSkips(getDb(), schedule.id);
 
   return (
-    <section data-testid="schedule-card" data-state={state} className="rounded-lg border border-slate-200 bg-white p-4">
+    <section id="schedule" data-testid="schedule-card" data-state={state} className="rounded-lg border border-slate-200 bg-white p-4">
+      {fromRun && (
+        <p role="alert" data-testid="schedule-from-run-error" className="mb-3 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          {fromRun.ok
+            ? `This report already has a schedule, so run ${fromRun.run.executionId} cannot be scheduled as a second one. Edit this schedule, or delete it first.`
+            : fromRun.message}
+        </p>
+      )}
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div>
           <h2 className="text-sm font-semibold uppercase tracking-wide text-slate-500">Schedule</h2>

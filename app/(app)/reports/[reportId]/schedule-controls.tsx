@@ -26,25 +26,31 @@ export function ScheduleControls({
   const [pending, start] = useTransition();
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Which button's action is under way, for its "…ing" label (all are disabled meanwhile).
+  const [doing, setDoing] = useState<"pause" | "resume" | "delete" | null>(null);
 
-  const run = (call: () => Promise<ActionResult<unknown>>) =>
+  const run = (what: "pause" | "resume" | "delete", call: () => Promise<ActionResult<unknown>>) => {
+    // Outside the transition: its own updates only show when it ends.
+    setDoing(what);
     start(async () => {
       setError(null);
       const result = await call();
       if (result.ok) router.refresh();
       else setError(result.error.message);
     });
+  };
+  const label = (what: "pause" | "resume" | "delete", idle: string, busy: string) => (pending && doing === what ? busy : idle);
 
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap gap-2">
         {isPaused ? (
-          <button type="button" disabled={pending} onClick={() => run(() => resumeScheduleAction({ scheduleId }))} className={buttonClass}>
-            Resume schedule
+          <button type="button" disabled={pending} onClick={() => run("resume", () => resumeScheduleAction({ scheduleId }))} className={buttonClass}>
+            {label("resume", "Resume schedule", "Resuming…")}
           </button>
         ) : (
-          <button type="button" disabled={pending} onClick={() => run(() => pauseScheduleAction({ scheduleId }))} className={buttonClass}>
-            Pause schedule
+          <button type="button" disabled={pending} onClick={() => run("pause", () => pauseScheduleAction({ scheduleId }))} className={buttonClass}>
+            {label("pause", "Pause schedule", "Pausing…")}
           </button>
         )}
         <button type="button" disabled={pending} onClick={() => setEditing((e) => !e)} className={buttonClass} aria-expanded={editing}>
@@ -55,11 +61,11 @@ export function ScheduleControls({
           disabled={pending}
           onClick={() => {
             if (!window.confirm("Delete this schedule? The report, its runs and its dashboard stay.")) return;
-            run(() => deleteScheduleAction({ scheduleId }));
+            run("delete", () => deleteScheduleAction({ scheduleId }));
           }}
           className={`${buttonClass} hover:bg-red-50 hover:text-red-700`}
         >
-          Delete schedule
+          {label("delete", "Delete schedule", "Deleting…")}
         </button>
       </div>
       {error && (

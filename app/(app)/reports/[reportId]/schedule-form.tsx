@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMemo, useState, useTransition } from "react";
 import type { ErrorBody } from "@/lib/errors";
@@ -10,14 +11,33 @@ import { useDebouncedCall } from "@/app/_components/use-debounced-call";
 import { ScheduleFields, type PresetChoice, type ScheduleFieldValues } from "../_builder/schedule-fields";
 import { ScheduleRuns } from "../_builder/schedule-runs";
 import { useBrowserTimeZone } from "../_builder/time-zone";
-import { createScheduleAction, previewScheduleAction, updateScheduleAction } from "./schedule-actions";
+import { createScheduleAction, previewScheduleAction, previewScheduleFromRunAction, scheduleFromRunAction, updateScheduleAction } from "./schedule-actions";
 
 export interface ScheduleFormValues extends ScheduleFieldValues {
   /** null: the browser's zone. */
   timezone: string | null;
 }
 
+/** *Schedule this*: the finished run whose values and window length the schedule takes. */
+export interface FromRun {
+  executionId: string;
+  /** The run's values that differ from the report's (they become the schedule's overrides). */
+  changedValues: Record<string, unknown>;
+  /** The window each scheduled run covers, in words ("Last 14 complete days…"). */
+  windowLabel: string;
+  /** The run had its own window: saving sets the report's window to the run's length. */
+  windowChanges: boolean;
+  days: number;
+}
+
 export const NEW_SCHEDULE: ScheduleFormValues = { preset: "weekly", time: "03:00", weekday: "1", day: "1", cron: "0 3 * * 1", timezone: null };
+
+/** A schedule that suits a window of `days` (a week's window weekly, a month's monthly), in `zone`. */
+export function scheduleForWindow(days: number, zone: string): ScheduleFormValues {
+  const preset = days <= 1 ? "daily" : days >= 28 && days <= 31 ? "monthly" : days >= 89 && days <= 92 ? "quarterly" : "weekly";
+  const cron = { daily: "0 3 * * *", weekly: "0 3 * * 1", monthly: "0 3 1 * *", quarterly: "0 3 1 1,4,7,10 *" }[preset];
+  return { ...NEW_SCHEDULE, preset, cron, timezone: zone };
+}
 
 /** Only the fields the chosen preset has: the server's strict schema refuses the others. */
 function specOf(v: ScheduleFormValues, timezone: string) {
@@ -40,6 +60,7 @@ export function ScheduleForm({
   initial = NEW_SCHEDULE,
   scheduleId,
   onDone,
+  fromRun,
 }: {
   reportId: string;
   zones: string[];
@@ -47,6 +68,7 @@ export function ScheduleForm({
   /** Set when editing an existing schedule. */
   scheduleId?: string;
   onDone?: () => void;
+  fromRun?: FromRun;
 }) {
   const router = useRouter();
   // The viewer's zone: "UTC" on the server (and while hydrating), read from the browser after.
@@ -64,7 +86,7 @@ export function ScheduleForm({
   // Ask the server what this schedule would do (it validates with the same rules as saving).
   useDebouncedCall(
     previewInput,
-    previewScheduleAction,
+    (i: typeof previewInput) => (fromRun ? previewScheduleFromRunAction({ ...i, executionId: fromRun.executionId }) : previewScheduleAction(i)),
     (result) => {
       if (result.ok) {
         setPreview(result.data);
@@ -92,9 +114,13 @@ export function ScheduleForm({
     startSaving(async () => {
       const result = scheduleId
         ? await updateScheduleAction({ scheduleId, schedule: spec })
-        : await createScheduleAction({ reportId, schedule: spec });
+        : fromRun
+          ? await scheduleFromRunAction({ reportId, executionId: fromRun.executionId, schedule: spec })
+          : await createScheduleAction({ reportId, schedule: spec });
       if (result.ok) {
         onDone?.();
+        // Off the ?scheduleFrom= address, so a reload shows the saved schedule, not the form.
+        if (fromRun) router.replace(`/reports/${reportId}`);
         router.refresh();
       } else {
         setSubmitError(result.error);
@@ -111,6 +137,7 @@ export function ScheduleForm({
       }}
       className="space-y-4"
     >
+      {fromRun && <FromRunNote fromRun={fromRun} />}
       <ScheduleFields
         idPrefix="schedule"
         values={values}
@@ -141,11 +168,46 @@ export function ScheduleForm({
           {saving ? "Saving…" : scheduleId ? "Save schedule" : "Add schedule"}
         </button>
         {onDone && scheduleId && (
-          <button type="button" onClick={onDone} className={buttonClass("secondary", "sm")}>
+          <button type="button" disabled={saving} onClick={onDone} className={buttonClass("secondary", "sm")}>
             Cancel
           </button>
         )}
+        {fromRun && (
+          <Link href={`/reports/${reportId}`} className={buttonClass("secondary", "sm")}>
+            Cancel
+          </Link>
+        )}
       </div>
     </form>
+  );
+}
+
+/** What *Schedule this* takes from the run, shown above the timing fields. */
+function FromRunNote({ fromRun }: { fromRun: FromRun }) {
+  const values = Object.entries(fromRun.changedValues);
+  return (
+    <div data-testid="schedule-from-run" className="rounded-md border border-indigo-200 bg-indigo-50 p-3 text-sm text-slate-800">
+      <p className="font-medium">
+        From run <code className="font-mono text-xs">{fromRun.executionId}</code>
+      </p>
+      <p data-testid="schedule-from-run-window" className="mt-1">
+        Each run covers: {fromRun.windowLabel}
+        {fromRun.windowChanges && <span className="text-slate-600"> (this run&apos;s {fromRun.days} days; the report&apos;s window changes to match)</span>}
+      </p>
+      {values.length === 0 ? (
+        <p className="mt-1 text-slate-600">Parameters: the report&apos;s own (the run used them unchanged).</p>
+      ) : (
+        <div className="mt-1">
+          <p>Parameters from the run, used by every scheduled run:</p>
+          <ul data-testid="schedule-from-run-values" className="mt-0.5 space-y-0.5">
+            {values.map(([k, v]) => (
+              <li key={k}>
+                <code className="font-mono text-xs text-slate-500">{k}</code> {Array.isArray(v) ? v.join(", ") : String(v)}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
   );
 }

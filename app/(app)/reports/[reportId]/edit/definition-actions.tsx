@@ -10,6 +10,7 @@ export function DefinitionActions({ reportId, name, runCount }: { reportId: stri
   const router = useRouter();
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
+  const [doing, setDoing] = useState<"duplicate" | "delete" | null>(null);
   const button = "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50 disabled:opacity-60";
   return (
     <div className="flex flex-col items-end gap-1">
@@ -21,15 +22,17 @@ export function DefinitionActions({ reportId, name, runCount }: { reportId: stri
           type="button"
           disabled={pending}
           className={button}
-          onClick={() =>
+          onClick={() => {
+            // Outside the transition: its own updates only show when it ends.
+            setDoing("duplicate");
             start(async () => {
               const r = await duplicateReportAction({ reportId });
               if (r.ok) router.push(`/reports/${r.data.reportId}`);
               else setError(r.error.message);
-            })
-          }
+            });
+          }}
         >
-          Duplicate
+          {pending && doing === "duplicate" ? "Duplicating…" : "Duplicate"}
         </button>
         <button
           type="button"
@@ -38,6 +41,7 @@ export function DefinitionActions({ reportId, name, runCount }: { reportId: stri
           onClick={() => {
             const runs = runCount === 1 ? "its run" : runCount > 1 ? `its ${runCount} runs` : "its settings";
             if (!window.confirm(`Delete "${name}" (${reportId}) with ${runs}, results and schedule? This cannot be undone.`)) return;
+            setDoing("delete");
             start(async () => {
               const r = await deleteReportAction({ reportId });
               if (r.ok) router.push("/reports");
@@ -45,7 +49,7 @@ export function DefinitionActions({ reportId, name, runCount }: { reportId: stri
             });
           }}
         >
-          Delete
+          {pending && doing === "delete" ? "Deleting…" : "Delete"}
         </button>
       </div>
       {error && (

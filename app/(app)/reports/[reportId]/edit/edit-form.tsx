@@ -134,7 +134,7 @@ export function EditReportForm({
         <button type="button" onClick={save} disabled={saving || !preview?.valid} className={buttonClass("primary", "lg")}>
           {saving ? "Saving…" : "Save changes"}
         </button>
-        <button type="button" onClick={() => router.push(`/reports/${report.reportId}`)} className={buttonClass("secondary", "lg")}>
+        <button type="button" disabled={saving} onClick={() => router.push(`/reports/${report.reportId}`)} className={buttonClass("secondary", "lg")}>
           Cancel
         </button>
       </div>

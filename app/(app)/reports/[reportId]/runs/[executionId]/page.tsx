@@ -11,6 +11,9 @@ import { LocalTime } from "@/app/_components/local-time";
 import { formatBytes, formatDuration, formatWindow } from "@/app/_components/format";
 import { AutoRefresh, CancelRunButton } from "../../run-controls";
 import { CopySqlButton } from "./copy-sql-button";
+import { RunActions } from "./run-actions";
+import { dayColumnsNote } from "@/lib/executions/result-zone";
+import { addDays, localDate } from "@/lib/params/zoned";
 import { failureHint } from "@/lib/executions/failure-hint";
 import { runTimeline, type Timeline } from "@/lib/executions/timeline";
 import type { PageArgs } from "@/lib/http/search-params";
@@ -52,6 +55,13 @@ export default async function RunPage({ params, searchParams }: PageArgs<{ repor
   const snapshot = run.parametersSnapshot as { values?: Record<string, unknown> };
   const timeline = runTimeline(run, new Date());
   const hint = run.status === "failed" ? failureHint(run.errorMessage, run.errorDetails) : null;
+  const finished = run.status === "completed" || run.status === "failed" || run.status === "cancelled";
+  const zone = run.timeWindowTimezone ?? report.timezone;
+  const days =
+    run.timeWindowStart && run.timeWindowEnd
+      ? { first: localDate(run.timeWindowStart, zone), last: addDays(localDate(run.timeWindowEnd, zone), -1) }
+      : null;
+  const zoneNote = result ? dayColumnsNote(result.columns) : null;
 
   return (
     <div className="space-y-6">
@@ -68,6 +78,16 @@ export default async function RunPage({ params, searchParams }: PageArgs<{ repor
           {live && !run.cancelRequestedAt && <CancelRunButton reportId={data.reportId} executionId={run.executionId} />}
         </h1>
       </div>
+
+      {finished && days && (
+        <RunActions
+          reportId={data.reportId}
+          executionId={run.executionId}
+          firstDay={days.first}
+          lastDay={days.last}
+          canSchedule={run.status === "completed"}
+        />
+      )}
 
       {run.waitingReason === "reauthorization" && run.status === "running" && (
         <div role="status" data-testid="run-waiting" className="rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
@@ -126,6 +146,11 @@ export default async function RunPage({ params, searchParams }: PageArgs<{ repor
             </a>
           )}
         </div>
+        {result && (
+          <p data-testid="result-zone" className="text-sm text-slate-600">
+            {zoneNote ?? "This result has no date column."} The run covered {formatWindow(run.timeWindowStart, run.timeWindowEnd, run.timeWindowTimezone)}.
+          </p>
+        )}
         {!result ? (
           <p className="text-sm text-slate-600">
             {live ? "The result appears here when AMC finishes the run." : "This run has no stored result."}
