@@ -212,3 +212,18 @@ export async function listBrandMappings(db: Database, instanceUuid: string): Pro
     .where(eq(instanceBrandMappings.instanceId, instanceUuid))
     .orderBy(asc(sql`lower(${instanceBrandMappings.brand})`), asc(instanceBrandMappings.id));
 }
+
+/** What decides whether an instance can reach AMC: the built-in flag and its account's status. */
+export async function instanceConnection(
+  db: Database,
+  instanceUuid: string,
+): Promise<{ instanceId: string; isBuiltinSandbox: boolean; account: { status: string } | null } | null> {
+  const [row] = await db
+    .select({ instanceId: amcInstances.instanceId, isBuiltinSandbox: amcInstances.isBuiltinSandbox, status: amcAccounts.status })
+    .from(amcInstances)
+    .leftJoin(amcAccounts, eq(amcAccounts.id, amcInstances.accountId))
+    .where(eq(amcInstances.id, instanceUuid))
+    .limit(1);
+  if (!row) return null;
+  return { instanceId: row.instanceId, isBuiltinSandbox: row.isBuiltinSandbox, account: row.status === null ? null : { status: row.status } };
+}

@@ -11,6 +11,7 @@ import { StateBadge, StatusBadge } from "@/app/_components/badges";
 import { DataTable } from "@/app/_components/data-table";
 import { LocalTime } from "@/app/_components/local-time";
 import { RecordTitle } from "@/app/_components/page-header";
+import { NeedsConnectionMarker } from "@/app/(app)/instances/needs-connection";
 import { formatBytes, formatDuration, formatWindow } from "@/app/_components/format";
 import { describeWindow } from "@/lib/params/describe";
 import { windowSpecSchema } from "@/lib/params/window";
@@ -91,6 +92,7 @@ export default async function ReportPage({ params, searchParams }: PageArgs<{ re
           <>
             <StateBadge state={state} />
             <span>{report.frequency}</span>
+            <NeedsConnectionMarker instanceUuid={guarded.instanceId} />
           </>
         }
         actions={

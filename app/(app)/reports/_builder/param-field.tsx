@@ -1,7 +1,9 @@
 "use client";
 
 import type { ParamDef } from "@/lib/params/definitions";
+import { PICKER_KINDS } from "@/lib/instances/known-kinds";
 import { labelClass } from "@/app/_components/form";
+import { ListPicker } from "./param-picker";
 import { DateInput, ListInput, NumberInput, SelectInput, TextInput, type CommonProps, type InputProps } from "./param-inputs";
 import { LIST_TYPES, NUMBER_TYPES, type FormValue } from "./param-values";
 
@@ -13,6 +15,8 @@ export function ParamField({
   error,
   onChange,
   onBlur,
+  instanceId,
+  mark,
 }: {
   def: ParamDef;
   help?: string;
@@ -20,6 +24,10 @@ export function ParamField({
   error?: string;
   onChange: (v: FormValue) => void;
   onBlur: () => void;
+  /** The AMC instance the values are for: campaign and ASIN lists get a picker of its known ones. */
+  instanceId?: string;
+  /** Where the value came from, when not typed (e.g. "From instance mapping: Acme"). */
+  mark?: string;
 }) {
   const id = `field-${def.name}`;
   const describedBy = [help ? `${id}-help` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
@@ -59,12 +67,23 @@ export function ParamField({
       </fieldset>
     );
   }
+  const pickerKind = PICKER_KINDS[def.type];
   return (
     <div data-testid={`param-${def.name}`}>
-      <label htmlFor={id} className={labelClass}>
-        {def.label}
-      </label>
+      <div className="flex flex-wrap items-baseline gap-2">
+        <label htmlFor={id} className={labelClass}>
+          {def.label}
+        </label>
+        {mark && (
+          <span data-testid={`mark-${def.name}`} className="rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-medium text-indigo-800">
+            {mark}
+          </span>
+        )}
+      </div>
       <ParamInput def={def} value={value} common={common} onChange={onChange} />
+      {pickerKind && instanceId && (
+        <ListPicker def={def} kind={pickerKind} instanceId={instanceId} pasted={typeof value === "string" ? value : ""} onChange={onChange} />
+      )}
       {notes}
     </div>
   );

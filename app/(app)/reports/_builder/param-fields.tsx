@@ -42,6 +42,8 @@ export function ParamFields({
   errors,
   onChange,
   onBlur,
+  instanceId,
+  marks = {},
 }: {
   defs: ParamDef[];
   ui: UiSchema;
@@ -50,6 +52,10 @@ export function ParamFields({
   errors: Record<string, string>;
   onChange: (name: string, value: FormValue) => void;
   onBlur: (name: string) => void;
+  /** The AMC instance chosen: campaign and ASIN lists get a picker of its known values. */
+  instanceId?: string;
+  /** A note per field on where its value came from (the wizard's "from instance mapping"). */
+  marks?: Record<string, string>;
 }) {
   if (defs.length === 0) return <p className="text-sm text-slate-600">This template has no parameters.</p>;
   return (
@@ -67,6 +73,8 @@ export function ParamFields({
                 error={errors[def.name]}
                 onChange={(v) => onChange(def.name, v)}
                 onBlur={() => onBlur(def.name)}
+                instanceId={instanceId}
+                mark={marks[def.name]}
               />
             ))}
           </div>

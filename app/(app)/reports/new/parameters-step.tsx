@@ -5,6 +5,7 @@ import type { FormIssue } from "@/lib/params/render";
 import type { BuilderInstance } from "@/lib/templates/queries";
 import { buttonClass, inputClass, Labeled } from "@/app/_components/form";
 import { ParamFields } from "../_builder/param-fields";
+import { useMappingPrefill } from "../_builder/param-prefill";
 import { TimeZoneSelect } from "../_builder/time-zone";
 import { WindowPicker } from "../_builder/window-picker";
 import type { BuilderAction, BuilderState } from "./builder-state";
@@ -36,6 +37,13 @@ export function ParametersStep({
 }) {
   const id = useId();
   const { template, preview } = state;
+  // The chosen instance's brand mapping pre-fills the ASIN and campaign lists (marked, editable).
+  const prefill = useMappingPrefill({
+    instanceId: state.instanceId,
+    defs: template.defs,
+    values: state.values,
+    onChange: (name, value) => dispatch({ type: "setValue", name, value }),
+  });
   return (
     <section aria-labelledby={`${id}-s2`} className="space-y-5">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -72,6 +80,7 @@ export function ParametersStep({
             errors={windowErrors}
             provisional={preview?.timeWindow.provisional ?? false}
           />
+          {prefill.brandChooser}
           <ParamFields
             defs={template.defs}
             ui={template.uiSchema}
@@ -79,6 +88,8 @@ export function ParametersStep({
             errors={fieldErrors}
             onChange={(name, value) => dispatch({ type: "setValue", name, value })}
             onBlur={(name) => dispatch({ type: "touch", name })}
+            instanceId={state.instanceId}
+            marks={prefill.marks}
           />
           {state.showAll && formErrors.length > 0 && (
             <ul role="alert" className="space-y-1 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
