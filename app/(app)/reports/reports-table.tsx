@@ -268,6 +268,7 @@ function writeHidden(ids: string[]) {
 
 export function ReportsTable({ rows, query }: { rows: ReportRowView[]; query: OverviewQuery }) {
   const [result, setResult] = useState<RowResult | null>(null);
+  const [choosing, setChoosing] = useState(false);
   const hiddenRaw = useSyncExternalStore(subscribeHidden, readHidden, () => "");
   const hidden = useMemo(
     () => new Set(hiddenRaw.split(",").filter((id) => OPTIONAL_COLUMNS.some((c) => c.id === id))),
@@ -307,29 +308,38 @@ export function ReportsTable({ rows, query }: { rows: ReportRowView[]; query: Ov
             </p>
           )}
         </div>
-        <details className="relative text-sm" data-testid="column-chooser">
-          <summary className="cursor-pointer select-none rounded-md border border-slate-300 bg-white px-2 py-1 text-xs text-slate-700 hover:bg-slate-50">
+        {/* The checkboxes exist only while open: closed, nothing else on the page shares their names. */}
+        <div className="relative text-sm" data-testid="column-chooser">
+          <button
+            type="button"
+            aria-expanded={choosing}
+            aria-controls="column-chooser-list"
+            onClick={() => setChoosing((o) => !o)}
+            className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs text-slate-700 hover:bg-slate-50"
+          >
             Columns{hidden.size > 0 ? ` (${hidden.size} hidden)` : ""}
-          </summary>
-          <fieldset className="absolute right-0 z-20 mt-1 w-44 rounded-md border border-slate-200 bg-white p-2 shadow-lg">
-            <legend className="sr-only">Columns shown</legend>
-            {OPTIONAL_COLUMNS.map((c) => (
-              <label key={c.id} className="flex items-center gap-2 py-0.5 text-sm text-slate-700">
-                <input
-                  type="checkbox"
-                  checked={!hidden.has(c.id)}
-                  onChange={(e) => {
-                    const next = new Set(hidden);
-                    if (e.currentTarget.checked) next.delete(c.id);
-                    else next.add(c.id);
-                    writeHidden([...next]);
-                  }}
-                />
-                {c.label}
-              </label>
-            ))}
-          </fieldset>
-        </details>
+          </button>
+          {choosing && (
+            <fieldset id="column-chooser-list" className="absolute right-0 z-20 mt-1 w-44 rounded-md border border-slate-200 bg-white p-2 shadow-lg">
+              <legend className="sr-only">Columns shown</legend>
+              {OPTIONAL_COLUMNS.map((c) => (
+                <label key={c.id} className="flex items-center gap-2 py-0.5 text-sm text-slate-700">
+                  <input
+                    type="checkbox"
+                    checked={!hidden.has(c.id)}
+                    onChange={(e) => {
+                      const next = new Set(hidden);
+                      if (e.currentTarget.checked) next.delete(c.id);
+                      else next.add(c.id);
+                      writeHidden([...next]);
+                    }}
+                  />
+                  {c.label}
+                </label>
+              ))}
+            </fieldset>
+          )}
+        </div>
       </div>
       {/* Not a scroll box: a row's menu must be able to open past the table's last row. The
           columns wrap to fit the page at 1280 px; narrower windows scroll the page. */}
