@@ -38,6 +38,13 @@ describe("periods", () => {
     // Empty inputs of a submitted form are absent.
     expect(periodQuerySchema.parse({ from: "", to: "", cmp_from: "", cmp_to: "", cmp: "" })).toEqual({});
     expect(periodQuerySchema.parse({ cmp: "previous" }).cmp).toBe("previous");
+    // A preset against the range resolves to dates; without a range there is nothing to resolve.
+    expect(comparedPeriods(periodQuerySchema.parse({ from: "2026-10-05", to: "2026-10-11", cmp: "previous", cmp_from: "2020-01-01" }))).toEqual({
+      current: { from: "2026-10-05", to: "2026-10-11" },
+      base: { from: "2026-09-28", to: "2026-10-04" },
+    });
+    expect(comparedPeriods(periodQuerySchema.parse({ from: "2026-10-05", to: "2026-10-11", cmp: "last_year" }))!.base).toEqual({ from: "2025-10-05", to: "2025-10-11" });
+    expect(comparedPeriods(periodQuerySchema.parse({ cmp: "previous" }))).toBeNull();
     // The form's "no comparison" ignores its date inputs.
     const none = periodQuerySchema.parse({ from: "2026-10-05", to: "2026-10-11", cmp: "none", cmp_from: "2026-09-28" });
     expect(comparedPeriods(none)).toBeNull();
@@ -201,6 +208,8 @@ describe("matching result rows for the export", () => {
     scan.add(["2026-10-05", "DSP", "123", "10.5", "0.01", "x"]);
     scan.add(["2026-10-06", "42", "124", "", null, "1"]);
     scan.add(["2026-10-07", "SP", "125", "3", "0.02", "2"]);
+    // A stray text in a measure column does not make it a key.
+    scan.add(["2026-10-08", "SP", "126", "n/a", "0.03", "y"]);
     // channel has text, campaign_id is an id by name, note has text: keys. spend and ctr: values.
     const values = new Set(scan.result());
     expect([...values]).toEqual([3, 4]);

@@ -46,38 +46,49 @@ const single = (label: string) =>
     .transform((v) => (typeof v === "string" && v !== "" ? v : undefined))
     .refine((v) => v === undefined || isCalendarDate(v), { error: `The ${label} must be a date as YYYY-MM-DD.` });
 
+/** The period query's fields, for schemas that add their own (the export's format). */
+export const periodQueryFields = {
+  from: single("start date"),
+  to: single("end date"),
+  cmp_from: single("comparison start date"),
+  cmp_to: single("comparison end date"),
+  cmp: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) => (v === "" ? undefined : v))
+    .pipe(z.enum(["none", ...COMPARE_PRESETS, "custom"], { error: "Compare with the previous period, the same period last year, or dates." }).optional()),
+};
+
+const periodObject = z.object(periodQueryFields);
+type PeriodFields = z.output<typeof periodObject>;
+
+/** The checks across fields: ranges in order, both comparison dates, a range to compare. */
+export function refinePeriods(q: PeriodFields, ctx: z.RefinementCtx) {
+  const explicit = q.cmp === undefined || q.cmp === "custom";
+  if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: "custom", path: ["to"], message: "The end date is before the start date." });
+  if (q.cmp_from && q.cmp_to && q.cmp_from > q.cmp_to)
+    ctx.addIssue({ code: "custom", path: ["cmp_to"], message: "The comparison's end date is before its start date." });
+  if (!!q.cmp_from !== !!q.cmp_to && explicit)
+    ctx.addIssue({ code: "custom", path: [q.cmp_from ? "cmp_to" : "cmp_from"], message: "Give both dates of the period to compare with." });
+  if (q.cmp_from && q.cmp_to && !(q.from && q.to) && explicit)
+    ctx.addIssue({ code: "custom", path: ["from"], message: "Choose the date range (from and to) to compare." });
+}
+
 /**
  * The dashboard's period query, on the page and in the export: `from`/`to` (the range) and
  * `cmp_from`/`cmp_to` (the period to compare with), or `cmp=previous|last_year` for a preset
- * the page turns into dates (`cmp=none`: the form's "no comparison", its date inputs ignored). Unknown keys are ignored; a bad value is a message, never a crash.
+ * (`cmp=none`: the form's "no comparison", its date inputs ignored). Unknown keys are ignored;
+ * a bad value is a message, never a crash.
  */
-export const periodQuerySchema = z
-  .object({
-    from: single("start date"),
-    to: single("end date"),
-    cmp_from: single("comparison start date"),
-    cmp_to: single("comparison end date"),
-    cmp: z
-      .union([z.string(), z.array(z.string())])
-      .optional()
-      .transform((v) => (v === "" ? undefined : v))
-      .pipe(z.enum(["none", ...COMPARE_PRESETS, "custom"], { error: "Compare with the previous period, the same period last year, or dates." }).optional()),
-  })
-  .superRefine((q, ctx) => {
-    if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: "custom", path: ["to"], message: "The end date is before the start date." });
-    if (q.cmp_from && q.cmp_to && q.cmp_from > q.cmp_to)
-      ctx.addIssue({ code: "custom", path: ["cmp_to"], message: "The comparison's end date is before its start date." });
-    if (!!q.cmp_from !== !!q.cmp_to && (q.cmp === undefined || q.cmp === "custom"))
-      ctx.addIssue({ code: "custom", path: [q.cmp_from ? "cmp_to" : "cmp_from"], message: "Give both dates of the period to compare with." });
-    if (q.cmp_from && q.cmp_to && !(q.from && q.to) && (q.cmp === undefined || q.cmp === "custom"))
-      ctx.addIssue({ code: "custom", path: ["from"], message: "Choose the date range (from and to) to compare." });
-  });
+export const periodQuerySchema = periodObject.superRefine(refinePeriods);
 export type PeriodQuery = z.output<typeof periodQuerySchema>;
 
-/** The explicit comparison period of a parsed query, or null when it compares nothing. */
-export function comparedPeriods(q: PeriodQuery): { current: Period; base: Period } | null {
-  if (!q.from || !q.to || !q.cmp_from || !q.cmp_to || (q.cmp && q.cmp !== "custom")) return null;
-  return { current: { from: q.from, to: q.to }, base: { from: q.cmp_from, to: q.cmp_to } };
+/** The two periods a parsed query compares (a preset resolved against from/to), or null. */
+export function comparedPeriods(q: PeriodFields): { current: Period; base: Period } | null {
+  if (!q.from || !q.to || q.cmp === "none") return null;
+  const current = { from: q.from, to: q.to };
+  if (q.cmp === "previous" || q.cmp === "last_year") return { current, base: presetPeriod(q.cmp, current) };
+  return q.cmp_from && q.cmp_to ? { current, base: { from: q.cmp_from, to: q.cmp_to } } : null;
 }
 
 /** The first of the issues zod found, as one sentence for the page. */
@@ -251,23 +262,25 @@ export function deltaCells(current: string | null, base: string | null): [string
 
 /**
  * Which result columns are values to compare (the rest are the row's key): named like a measure
- * (not an id, date, code...; lib/results/format.ts decides by name) and a plain number in every
- * non-empty cell seen, with at least one. Feed it every row of both periods with `add`.
+ * (not an id, date, code...; lib/results/format.ts decides by name) and a plain number in most
+ * non-empty cells seen (a stray "n/a" in a sales column does not make sales a key). Feed it
+ * every row of both periods with `add`. Results are text today; typed columns would decide this.
  */
 export function valueColumnScan(columns: readonly string[]) {
   const candidate = columns.map((c) => columnKind(c) !== "identifier");
-  const seen = columns.map(() => false);
+  const numbers = columns.map(() => 0);
+  const texts = columns.map(() => 0);
   return {
     add(cells: readonly (string | null)[]) {
       for (let i = 0; i < columns.length; i++) {
         const v = cells[i];
         if (!candidate[i] || v === null || v === undefined || v === "") continue;
-        if (PLAIN.test(v)) seen[i] = true;
-        else candidate[i] = false;
+        if (PLAIN.test(v)) numbers[i]! += 1;
+        else texts[i]! += 1;
       }
     },
     /** Indexes of the value columns. */
-    result: () => columns.flatMap((_, i) => (candidate[i] && seen[i] ? [i] : [])),
+    result: () => columns.flatMap((_, i) => (candidate[i] && numbers[i]! > texts[i]! ? [i] : [])),
   };
 }
 

@@ -8,8 +8,9 @@ import { dashboardForUserOrThrow, executionForUserOrThrow } from "../auth/guards
 import { AppError } from "../errors";
 import { consume } from "../limits/consume";
 import { LIMITS } from "../limits/limits";
-import { windowDays } from "../params/zoned";
+import { daysBetween, isValidTimeZone, localDate, windowDays } from "../params/zoned";
 import { csvStream } from "../results/csv-writer";
+import { comparedPeriods, deltaCells, matchRowsByKey, periodQueryFields, refinePeriods, rowKey, shiftDate, valueColumnScan, type Period } from "./compare";
 import { combinedWindows, type CombinedWindow, type DateRange } from "./series";
 import { xlsxStream } from "./xlsx";
 
@@ -58,14 +59,13 @@ export interface ExportFile {
   body: ReadableStream<Uint8Array>;
 }
 
-const exportRange = z.iso.date({ error: "Use a date as YYYY-MM-DD." }).optional().or(z.literal("").transform(() => undefined));
-
-/** The export's query: `?format=csv|xlsx[&from=YYYY-MM-DD&to=YYYY-MM-DD]`; unknown keys ignored. */
-export const exportQuerySchema = z.object({
-  format: z.enum(EXPORT_FORMATS, { error: "Use csv or xlsx." }),
-  from: exportRange,
-  to: exportRange,
-});
+/**
+ * The export's query: `?format=csv|xlsx` and the dashboard's period query (`from`, `to`,
+ * `cmp_from`, `cmp_to` or `cmp=previous|last_year`; lib/dashboards/compare.ts); unknown keys ignored.
+ */
+export const exportQuerySchema = z
+  .object({ format: z.enum(EXPORT_FORMATS, { error: "Use csv or xlsx." }), ...periodQueryFields })
+  .superRefine(refinePeriods);
 export type ExportQuery = z.output<typeof exportQuerySchema>;
 
 /** Nothing to export is the caller's request being unanswerable, not a server failure (422). */
@@ -94,16 +94,89 @@ export async function exportDashboard(
   const view = await dashboardForUserOrThrow(db, user, dashboardId);
   if (!view.reportUuid) throw noData("This dashboard has no report, so there is no data to export.");
   const range: DateRange = { ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) };
-  const windows = await combinedWindows(db, view.reportUuid, range, now);
+  const periods = comparedPeriods(query);
+  const [windows, baseWindows] = await Promise.all([
+    combinedWindows(db, view.reportUuid, range, now),
+    periods ? combinedWindows(db, view.reportUuid, periods.base, now) : Promise.resolve([]),
+  ]);
   if (windows.length === 0) throw noData("No completed runs in this range: there is no data to export yet.");
-  await consume(db, [LIMITS.exportHour, LIMITS.exportDay], user.id, now);
-  const columns = windows.reduce((a, b) => ((b.completedAt?.getTime() ?? 0) >= (a.completedAt?.getTime() ?? 0) ? b : a)).columns;
-  const header = ["window_start", "window_end", "provisional", ...columns];
   const reportId = view.reportId ?? "dashboard";
+  if (periods) {
+    const compared = await comparedRows(sql, windows, baseWindows, periods, view.reportTimezone);
+    await consume(db, [LIMITS.exportHour, LIMITS.exportDay], user.id, now);
+    return {
+      name: fileName(reportId, windows[0]!.start, windows.at(-1)!.end, view.reportTimezone, `combined_vs_${periods.base.from}_${periods.base.to}`),
+      format: query.format,
+      body: body(query.format, compared.header, compared.batches, reportId),
+    };
+  }
+  await consume(db, [LIMITS.exportHour, LIMITS.exportDay], user.id, now);
+  const columns = newestColumns(windows);
+  const header = ["window_start", "window_end", "provisional", ...columns];
   return {
     name: fileName(reportId, windows[0]!.start, windows.at(-1)!.end, view.reportTimezone, "combined"),
     format: query.format,
     body: body(query.format, header, combinedRowBatches(sql, windows, columns), reportId),
+  };
+}
+
+const newestColumns = (windows: CombinedWindow[]) => windows.reduce((a, b) => ((b.completedAt?.getTime() ?? 0) >= (a.completedAt?.getTime() ?? 0) ? b : a)).columns;
+
+/** The comparison period is held in memory to be matched; past this many rows it is refused. */
+export const COMPARE_MAX_BASE_ROWS = 200_000;
+
+/**
+ * The combined rows of the current period, each with the comparison period's row of the same
+ * key (lib/dashboards/compare.ts: its window's first day and its non-value cells, days moved by
+ * the offset between the periods' starts): per value column the comparison's value, Δ and Δ%.
+ * Comparison rows nothing matched follow, their key cells moved onto the current period's days.
+ * The current period is streamed twice (once to learn which columns are values, once to write);
+ * the comparison period is read once, into memory, up to COMPARE_MAX_BASE_ROWS rows.
+ */
+async function comparedRows(sql: postgres.Sql, windows: CombinedWindow[], baseWindows: CombinedWindow[], periods: { current: Period; base: Period }, zone: string | null) {
+  const columns = newestColumns(baseWindows.length ? [...windows, ...baseWindows] : windows);
+  const baseRows: Cells[] = [];
+  for await (const batch of combinedRowBatches(sql, baseWindows, columns)) {
+    baseRows.push(...batch);
+    if (baseRows.length > COMPARE_MAX_BASE_ROWS)
+      throw noData(`The comparison period has more than ${COMPARE_MAX_BASE_ROWS.toLocaleString("en-US")} rows; compare a shorter period.`);
+  }
+  const scan = valueColumnScan(columns);
+  // Cells after the three window columns combinedRowBatches puts first.
+  for (const row of baseRows) scan.add(row.slice(3));
+  for await (const batch of combinedRowBatches(sql, windows, columns)) for (const row of batch) scan.add(row.slice(3));
+  const values = scan.result();
+  const valueSet = new Set(values);
+  const shift = daysBetween(periods.base.from, periods.current.from);
+  const tz = zone && isValidTimeZone(zone) ? zone : "UTC";
+  const windowDay = (iso: string | null) => (iso ? localDate(new Date(iso), tz) : null);
+  const key = (days: number) => (row: Cells) => rowKey(windowDay(row[0] ?? null), row.slice(3), valueSet, days);
+  const header = [
+    "window_start",
+    "window_end",
+    "provisional",
+    ...columns,
+    "cmp_window_start",
+    "cmp_window_end",
+    ...values.flatMap((i) => [`${columns[i]}_cmp`, `${columns[i]}_delta`, `${columns[i]}_delta_pct`]),
+  ];
+  const pairs = matchRowsByKey(combinedRowBatches(sql, windows, columns), baseRows, key(0), key(shift));
+  return {
+    header,
+    batches: {
+      async *[Symbol.asyncIterator]() {
+        for await (const batch of pairs) {
+          yield batch.map(({ current, base }): Cells => {
+            const own = current ?? [null, null, null, ...columns.map((_, i) => (valueSet.has(i) ? null : base![3 + i] == null ? null : shiftDate(base![3 + i]!, shift)))];
+            const cmp = values.flatMap((i) => {
+              const b = base?.[3 + i] ?? null;
+              return [b, ...deltaCells(current?.[3 + i] ?? null, b)];
+            });
+            return [...own, base?.[0] ?? null, base?.[1] ?? null, ...cmp];
+          });
+        }
+      },
+    },
   };
 }
 

@@ -39,6 +39,8 @@ export interface XYData {
   categories: string[];
   series: { name: string; values: (number | null)[] }[];
   provisional: boolean[];
+  /** The comparison period's values at the same positions, drawn dashed in the series' color. */
+  comparison?: { name: string; values: (number | null)[] }[];
 }
 
 const W = 640;
@@ -47,7 +49,8 @@ const M = { l: 56, r: 12, t: 12, b: 44 };
 
 export function XYChart({ kind, data, format, title }: { kind: "line" | "area" | "bar"; data: XYData; format?: NumberFormat; title: string }) {
   const { categories, series, provisional } = data;
-  const values = series.flatMap((s) => s.values).filter((v): v is number => v !== null && Number.isFinite(v));
+  const comparison = kind === "bar" ? [] : (data.comparison ?? []);
+  const values = [...series, ...comparison].flatMap((s) => s.values).filter((v): v is number => v !== null && Number.isFinite(v));
   const ticks = niceTicks(Math.min(0, ...values), Math.max(0, ...values, 1e-9));
   const lo = ticks[0]!;
   const hi = ticks[ticks.length - 1]!;
@@ -106,16 +109,7 @@ export function XYChart({ kind, data, format, title }: { kind: "line" | "area" |
             </g>
           );
         }
-        // Lines break at missing values.
-        const segments: string[] = [];
-        let current = "";
-        s.values.forEach((v, i) => {
-          if (v === null) {
-            if (current) segments.push(current);
-            current = "";
-          } else current += `${current ? "L" : "M"}${cx(i).toFixed(1)},${y(v).toFixed(1)}`;
-        });
-        if (current) segments.push(current);
+        const segments = lineSegments(s.values, cx, y);
         return (
           <g key={s.name}>
             {kind === "area" &&
@@ -137,9 +131,42 @@ export function XYChart({ kind, data, format, title }: { kind: "line" | "area" |
           </g>
         );
       })}
+      {comparison.map((s) => {
+        const si = Math.max(0, series.findIndex((c) => c.name === s.name));
+        const color = PALETTE[si % PALETTE.length];
+        return (
+          <g key={`cmp-${s.name}`} data-testid="comparison-line">
+            {lineSegments(s.values, cx, y).map((d, k) => (
+              <path key={k} d={d} fill="none" stroke={color} strokeWidth={1.5} strokeDasharray="5 4" opacity={0.8} />
+            ))}
+            {n <= 120 &&
+              s.values.map((v, i) =>
+                v === null ? null : (
+                  <circle key={i} cx={cx(i)} cy={y(v)} r={2} fill={color} opacity={0.8}>
+                    <title>{`${categories[i]} · ${s.name} (comparison): ${formatValue(v, format)}`}</title>
+                  </circle>
+                ),
+              )}
+          </g>
+        );
+      })}
       <Legend names={series.map((s) => s.name)} />
     </svg>
   );
+}
+
+/** A line's path pieces: it breaks at missing values. */
+function lineSegments(values: (number | null)[], cx: (i: number) => number, y: (v: number) => number): string[] {
+  const segments: string[] = [];
+  let current = "";
+  values.forEach((v, i) => {
+    if (v === null) {
+      if (current) segments.push(current);
+      current = "";
+    } else current += `${current ? "L" : "M"}${cx(i).toFixed(1)},${y(v).toFixed(1)}`;
+  });
+  if (current) segments.push(current);
+  return segments;
 }
 
 function Legend({ names }: { names: string[] }) {

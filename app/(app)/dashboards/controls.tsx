@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useEffect, useState, useTransition } from "react";
 import { Options } from "@/app/_components/form";
 import { useRefreshAction } from "@/app/_components/use-refresh-action";
 import { removeWidgetAction, saveWidgetAction, setFavoriteAction } from "./actions";
@@ -17,11 +17,13 @@ export function FavoriteStar({ dashboardId, favorite, name }: { dashboardId: str
         aria-label={favorite ? `Remove ${name} from favorites` : `Add ${name} to favorites`}
         title={favorite ? "Remove from favorites" : "Add to favorites"}
         disabled={pending}
+        aria-busy={pending}
         onClick={() => run(() => setFavoriteAction({ dashboardId, favorite: !favorite }))}
-        className={`text-xl leading-none ${favorite ? "text-amber-500" : "text-slate-300 hover:text-amber-400"} disabled:opacity-50`}
+        className={`text-xl leading-none ${favorite ? "text-amber-500" : "text-slate-300 hover:text-amber-400"} disabled:animate-pulse disabled:opacity-50`}
       >
         {favorite ? "★" : "☆"}
       </button>
+      {pending && <span role="status" className="text-xs font-normal text-slate-500">{favorite ? "Removing…" : "Saving…"}</span>}
       {error && <span role="alert" className="text-xs text-red-700">{error}</span>}
     </span>
   );
@@ -73,11 +75,13 @@ export function WidgetEditor({ dashboardId, columns, widget, label }: { dashboar
   const columnOptions = columns.map((c) => ({ value: c, label: c }));
   return (
     <div className="text-sm">
-      <button type="button" onClick={() => setOpen(!open)} className="text-indigo-700 hover:underline" aria-expanded={open}>
+      <button type="button" onClick={() => setOpen(!open)} disabled={pending} className="text-indigo-700 hover:underline disabled:opacity-60" aria-expanded={open}>
         {label}
       </button>
+      {!open && pending && <span role="status" className="ml-2 text-xs text-slate-500">Saving…</span>}
       {open && (
         <form
+          aria-busy={pending}
           data-testid="widget-editor"
           className="mt-2 grid gap-2 rounded-md border border-slate-200 bg-slate-50 p-3 sm:grid-cols-2"
           action={(fd) =>
@@ -115,7 +119,7 @@ export function WidgetEditor({ dashboardId, columns, widget, label }: { dashboar
           <WidgetSelect label="Format" name="format" defaultValue={w.format ?? ""} options={FORMATS} />
           <div className="flex items-center gap-3 sm:col-span-2">
             <button type="submit" disabled={pending} className="rounded-md bg-indigo-600 px-3 py-1 font-semibold text-white hover:bg-indigo-500 disabled:opacity-60">
-              {pending ? "Saving…" : "Save widget"}
+              {pending ? (w.id ? "Saving…" : "Adding…") : w.id ? "Save widget" : "Add widget"}
             </button>
             {error && <span role="alert" className="text-xs text-red-700">{error}</span>}
           </div>
@@ -132,6 +136,7 @@ export function RemoveWidgetButton({ dashboardId, widgetId, title }: { dashboard
     <button
       type="button"
       disabled={pending}
+      aria-busy={pending}
       aria-label={`Remove widget ${title}`}
       onClick={() =>
         start(async () => {
@@ -143,7 +148,40 @@ export function RemoveWidgetButton({ dashboardId, widgetId, title }: { dashboard
       }
       className="text-sm text-red-700 hover:underline disabled:opacity-50"
     >
-      Remove
+      {pending ? "Removing…" : "Remove"}
     </button>
+  );
+}
+
+// A download has no completion event a page can see: the link says it is working for a few
+// seconds (the file's first bytes come within that) and ignores a second click meanwhile.
+const DOWNLOAD_PENDING_MS = 4000;
+
+/** The dashboard's CSV / XLSX download links, each with its pending state. */
+export function DownloadLinks({ links }: { links: { href: string; label: string; format: string }[] }) {
+  const [pending, setPending] = useState<string | null>(null);
+  useEffect(() => {
+    if (!pending) return;
+    const t = setTimeout(() => setPending(null), DOWNLOAD_PENDING_MS);
+    return () => clearTimeout(t);
+  }, [pending]);
+  return (
+    <div className="flex flex-wrap items-center gap-2 text-sm">
+      {links.map((l) => (
+        <a
+          key={l.format}
+          href={l.href}
+          aria-disabled={pending === l.format}
+          onClick={(e) => {
+            if (pending === l.format) e.preventDefault();
+            else setPending(l.format);
+          }}
+          className={`rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-100 ${pending === l.format ? "cursor-progress opacity-60" : ""}`}
+        >
+          {l.label}
+        </a>
+      ))}
+      {pending && <span role="status" data-testid="download-pending" className="text-xs text-slate-500">Preparing the {pending.toUpperCase()} file…</span>}
+    </div>
   );
 }

@@ -5,7 +5,11 @@ import { fileResponse } from "@/lib/http/file";
 import { route } from "@/lib/http/route";
 import { dashboardIdSchema } from "@/lib/ids";
 
-/** ?format=csv|xlsx[&from=YYYY-MM-DD&to=YYYY-MM-DD]: the combined data, streamed. 400 / 404 / 422. */
+/**
+ * ?format=csv|xlsx[&from=YYYY-MM-DD&to=YYYY-MM-DD][&cmp_from=…&cmp_to=… | &cmp=previous|last_year]:
+ * the combined data, streamed; with a comparison, each row gains the comparison period's values,
+ * Δ and Δ% per value column. 400 / 404 / 422.
+ */
 const handle = route(
   {
     unauthenticated: "Sign in to download dashboard data.",
