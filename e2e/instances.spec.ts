@@ -27,4 +27,11 @@ test("instances: the sandbox is marked, and a manual connection saves without ev
   const html = await page.content();
   expect(html).not.toContain("super-secret-client-value");
   expect(html).not.toContain("super-secret-refresh-token");
+
+  // Disconnecting asks first; then the account says so, with nothing left to test.
+  await card.getByRole("button", { name: "Disconnect…" }).click();
+  await card.getByRole("button", { name: "Disconnect", exact: true }).click();
+  await expect(card.getByTestId("account-status")).toHaveText("Disconnected");
+  await expect(card.getByTestId("account-status-time")).toBeVisible();
+  await expect(card.getByRole("button", { name: "Test connection" })).toHaveCount(0);
 });

@@ -12,6 +12,7 @@ import { Section } from "@/app/_components/section";
 import { AccountActions } from "./account-actions";
 import { AccountHealthBadge, NeedsConnectionBadge, TypeBadge } from "./badges";
 import { ManualConnectForm } from "./manual-connect-form";
+import { NavigatingForm } from "./navigating-form";
 
 export const metadata: Metadata = { title: "Instances" };
 
@@ -88,7 +89,12 @@ function ConnectWithAmazon({ enabled }: { enabled: boolean }) {
     return <p className="text-sm text-slate-600">{connectFailureMessage("not_configured")}</p>;
   }
   return (
-    <form method="get" action="/api/amc/oauth/start" className="flex flex-wrap items-end gap-2">
+    <NavigatingForm
+      action="/api/amc/oauth/start"
+      label="Connect with Amazon"
+      pendingLabel="Opening Amazon…"
+      buttonClassName="rounded-md bg-indigo-600 px-3 py-2 text-sm font-semibold text-white hover:bg-indigo-500"
+    >
       <div>
         {/* Not labelled "Region": that label belongs to the manual form's field. */}
         <label htmlFor="oauth-region" className="block text-sm font-medium">Connect to</label>
@@ -98,10 +104,7 @@ function ConnectWithAmazon({ enabled }: { enabled: boolean }) {
           <option value="FE">Amazon Ads Far East (FE)</option>
         </select>
       </div>
-      <button type="submit" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-semibold text-white hover:bg-indigo-500">
-        Connect with Amazon
-      </button>
-    </form>
+    </NavigatingForm>
   );
 }
 
@@ -136,12 +139,13 @@ function AccountCard({ account, oauthEnabled }: { account: AccountListRow; oauth
           {account.lastError && <p className="mt-0.5">{account.lastError}</p>}
           <div className="mt-2 flex flex-wrap items-center gap-3">
             {oauthEnabled && (
-              <form method="get" action="/api/amc/oauth/start">
-                <input type="hidden" name="region" value={account.region} />
-                <button type="submit" className="rounded-md bg-red-700 px-2.5 py-1 text-sm font-semibold text-white hover:bg-red-600">
-                  Reconnect
-                </button>
-              </form>
+              <NavigatingForm
+                action="/api/amc/oauth/start"
+                hidden={{ region: account.region }}
+                label="Reconnect"
+                pendingLabel="Opening Amazon…"
+                buttonClassName="rounded-md bg-red-700 px-2.5 py-1 text-sm font-semibold text-white hover:bg-red-600"
+              />
             )}
             <a href="#connect-manually" className="text-sm text-red-800 underline">
               {oauthEnabled ? "or enter new credentials" : "Reconnect: enter new credentials"}

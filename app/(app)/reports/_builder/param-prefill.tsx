@@ -41,7 +41,8 @@ export function useMappingPrefill({
       const before = applied[def.name]?.text;
       const untouched = current === undefined || current === before || current === formValueOf(def, undefined) || current === "";
       const text = wanted[def.name];
-      if (next && text !== undefined && untouched) {
+      // Equal to the pre-fill already (the step shown again after Back): marked, left alone.
+      if (next && text !== undefined && (untouched || current === text)) {
         if (current !== text) onChange(def.name, text);
         nowApplied[def.name] = { text, brand: next.brand };
       } else if (text === undefined && before !== undefined && current === before) {
