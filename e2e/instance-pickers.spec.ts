@@ -73,7 +73,7 @@ test("a brand mapping pre-fills a new report, and the picker adds a campaign to 
   await expect(page.getByTestId("no-mappings")).toBeVisible();
 });
 
-test("an instance another user was not granted is a 404, and an unknown one too", async ({ page }) => {
+test("an unknown instance's page is a 404 (a foreign one answers the same: see lib/instances/instances.test.ts)", async ({ page }) => {
   await signIn(page);
   const missing = await page.goto("/instances/amcnosuchinstance");
   expect(missing?.status()).toBe(404);

@@ -4,7 +4,7 @@ import { accountsWorld, keyring, NOW } from "../../../test/accounts-world";
 import { freshDatabase } from "../../../test/db";
 import { makeInstance, makeReport } from "../../../test/factories";
 import { rejection } from "../../../test/rejection";
-import { accountViewColumns } from "../../../db/queries/instances";
+import { accountViewColumns, getInstanceDetail, instanceConnection } from "../../../db/queries/instances";
 import { amcAccounts, auditLog, reportDefinitions } from "../../../db/schema";
 import { AppError } from "../../errors";
 import { connectAccountManually } from "./credentials";
@@ -49,6 +49,12 @@ describe("account health and disconnecting", async () => {
     expect(accountHealth(await view(manual.accountId))).toEqual({ kind: "disconnected", checkedAt: NOW });
     expect(needsConnection({ isBuiltinSandbox: false, account: { status: row!.status } })).toBe(true);
     expect(await db.select().from(reportDefinitions).where(eq(reportDefinitions.id, report.id))).toHaveLength(1);
+    // The instance page's read model: the account's view (never a secret column) with its status.
+    const detail = await getInstanceDetail(db, instance.instanceId);
+    expect(detail?.account).toMatchObject({ accountId: manual.accountId, status: "disabled" });
+    expect(Object.keys(detail!.account!).some((k) => /secret|token|encrypt/i.test(k))).toBe(false);
+    expect(needsConnection(detail!)).toBe(true);
+    expect(await instanceConnection(db, instance.id)).toEqual({ instanceId: instance.instanceId, isBuiltinSandbox: false, account: { status: "disabled" } });
     const [entry] = await db.select().from(auditLog).where(eq(auditLog.action, "account.disconnect"));
     expect(entry).toMatchObject({ targetType: "amc_account", targetId: manual.accountId });
 
