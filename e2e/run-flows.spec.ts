@@ -55,12 +55,13 @@ test("Schedule this from a completed run: the form is filled in from the run, sa
 
 test("Re-run same window makes a manual run over the same days; Run another window opens the run form with them", async ({ page }) => {
   await signIn(page);
-  await openCompletedRun(page);
+  const original = await openCompletedRun(page);
   const window = (await page.getByText(/^\d{4}-\d{2}-\d{2} – \d{4}-\d{2}-\d{2} \(UTC\)$/).first().textContent())!;
 
   await page.getByRole("button", { name: "Re-run same window" }).click();
   // The new run's own page, with the same window, followed until the sandbox completes it.
-  await expect(page).toHaveURL(/\/runs\/exec_[0-9a-z]+$/);
+  await expect(page).toHaveURL(new RegExp(`/runs/(?!${original}$)exec_[0-9a-z]+$`));
+  await expect(page.locator("h1 code")).not.toHaveText(original);
   await expect(page.getByText(window, { exact: true }).first()).toBeVisible();
   await expect(page.locator("h1").getByTestId("status-badge")).toHaveAttribute("data-status", "completed", { timeout: 45_000 });
 

@@ -7,7 +7,8 @@ import { formatInZone, upcomingRuns, type Schedule } from "@/lib/scheduler/sched
 import { schedulerSettings, schedulerSettingsFromEnv } from "@/lib/scheduler/settings";
 import { recentSkips } from "@/lib/scheduler/skips";
 import { ScheduleControls } from "./schedule-controls";
-import { ScheduleForm, scheduleForWindow, type FromRun, type ScheduleFormValues } from "./schedule-form";
+import { ScheduleForm, type FromRun } from "./schedule-form";
+import { scheduleForWindow, type ScheduleFormValues } from "./schedule-values";
 
 /** Every IANA zone the server knows, UTC first (the form adds the viewer's zone if missing). */
 function timeZones(): string[] {

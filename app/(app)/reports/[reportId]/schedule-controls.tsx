@@ -4,7 +4,8 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import type { ActionResult } from "@/lib/actions/action";
 import { deleteScheduleAction, pauseScheduleAction, resumeScheduleAction } from "./schedule-actions";
-import { ScheduleForm, type ScheduleFormValues } from "./schedule-form";
+import { ScheduleForm } from "./schedule-form";
+import type { ScheduleFormValues } from "./schedule-values";
 
 const buttonClass = "rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50 disabled:opacity-60";
 

@@ -8,15 +8,12 @@ import { PRESET_DEFAULTS } from "@/lib/scheduler/presets";
 import type { SchedulePreview } from "@/lib/scheduler/schedules";
 import { buttonClass } from "@/app/_components/form";
 import { useDebouncedCall } from "@/app/_components/use-debounced-call";
-import { ScheduleFields, type PresetChoice, type ScheduleFieldValues } from "../_builder/schedule-fields";
+import { ScheduleFields, type PresetChoice } from "../_builder/schedule-fields";
+import { NEW_SCHEDULE, type ScheduleFormValues } from "./schedule-values";
 import { ScheduleRuns } from "../_builder/schedule-runs";
 import { useBrowserTimeZone } from "../_builder/time-zone";
 import { createScheduleAction, previewScheduleAction, previewScheduleFromRunAction, scheduleFromRunAction, updateScheduleAction } from "./schedule-actions";
 
-export interface ScheduleFormValues extends ScheduleFieldValues {
-  /** null: the browser's zone. */
-  timezone: string | null;
-}
 
 /** *Schedule this*: the finished run whose values and window length the schedule takes. */
 export interface FromRun {
@@ -30,14 +27,7 @@ export interface FromRun {
   days: number;
 }
 
-export const NEW_SCHEDULE: ScheduleFormValues = { preset: "weekly", time: "03:00", weekday: "1", day: "1", cron: "0 3 * * 1", timezone: null };
 
-/** A schedule that suits a window of `days` (a week's window weekly, a month's monthly), in `zone`. */
-export function scheduleForWindow(days: number, zone: string): ScheduleFormValues {
-  const preset = days <= 1 ? "daily" : days >= 28 && days <= 31 ? "monthly" : days >= 89 && days <= 92 ? "quarterly" : "weekly";
-  const cron = { daily: "0 3 * * *", weekly: "0 3 * * 1", monthly: "0 3 1 * *", quarterly: "0 3 1 1,4,7,10 *" }[preset];
-  return { ...NEW_SCHEDULE, preset, cron, timezone: zone };
-}
 
 /** Only the fields the chosen preset has: the server's strict schema refuses the others. */
 function specOf(v: ScheduleFormValues, timezone: string) {
