@@ -97,6 +97,8 @@ describe("change, delta and %", () => {
     expect(deltaCells("80", "100")).toEqual(["-20", "-20"]);
     expect(deltaCells("5", "0")).toEqual(["5", null]);
     expect(deltaCells("0.0000001", "0.0000002")).toEqual(["-0.0000001", "-50"]);
+    // 17 decimals in, at most 15 out: no float noise, still a plain decimal.
+    expect(deltaCells("0.10000000000000001", "0.3")).toEqual(["-0.2", "-66.67"]);
     expect(deltaCells("1", "1")).toEqual(["0", "0"]);
     expect(deltaCells(null, "1")).toEqual([null, null]);
     expect(deltaCells("1", null)).toEqual([null, null]);

@@ -241,9 +241,12 @@ export async function* matchRowsByKey<T>(
 const PLAIN = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/;
 const decimals = (s: string) => (s.includes(".") ? s.length - s.indexOf(".") - 1 : 0);
 
-/** A number as a plain decimal with at most `places` places, no float noise, no exponent. */
+/**
+ * A number as a plain decimal with at most `places` places (15 at most: past that a double's
+ * digits are noise, and the XLSX writer keeps only up to 15 as a number), no exponent.
+ */
 function plain(n: number, places: number): string {
-  const s = n.toFixed(Math.min(places, 20));
+  const s = n.toFixed(Math.min(places, 15));
   const trimmed = s.includes(".") ? s.replace(/\.?0+$/, "") : s;
   return trimmed === "-0" ? "0" : trimmed;
 }

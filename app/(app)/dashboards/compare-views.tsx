@@ -43,7 +43,11 @@ export function MetricComparison({ value, base, format, baseLabel }: { value: nu
   );
 }
 
-/** A widget's data table, both periods side by side: per value column its two values, Δ and Δ%. */
+/**
+ * A widget's data table, both periods side by side: per value column its two values, Δ and Δ%.
+ * The sub-headers are short ("this period", "compared"); the dates are in their titles and in
+ * the comparison summary above the widgets.
+ */
 export function ComparedTable({
   aligned,
   provisional,
@@ -72,8 +76,8 @@ export function ComparedTable({
             <th scope="col" className="px-2 py-1"><span className="sr-only">{xLabel}</span></th>
             {aligned.byOffset && <th scope="col" className="px-2 py-1"><span className="sr-only">compared day</span></th>}
             {aligned.names.map((n) => [
-              <th key={`${n}-c`} scope="col" title={labels.current} className="border-l border-slate-200 px-2 py-1 text-right font-normal">{labels.current}</th>,
-              <th key={`${n}-b`} scope="col" title={labels.base} className="px-2 py-1 text-right font-normal">{labels.base}</th>,
+              <th key={`${n}-c`} scope="col" title={labels.current} className="whitespace-nowrap border-l border-slate-200 px-2 py-1 text-right font-normal">this period</th>,
+              <th key={`${n}-b`} scope="col" title={labels.base} className="whitespace-nowrap px-2 py-1 text-right font-normal">compared</th>,
               <th key={`${n}-d`} scope="col" className="px-2 py-1 text-right font-normal">Δ</th>,
               <th key={`${n}-p`} scope="col" className="px-2 py-1 text-right font-normal">Δ%</th>,
             ])}
