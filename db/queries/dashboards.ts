@@ -25,6 +25,8 @@ export interface DashboardListItem {
   amcInstanceId: string | null;
   dataStart: Date | null;
   dataEnd: Date | null;
+  /** The report's zone, in which its windows' days are shown. */
+  reportTimezone: string | null;
   lastUpdated: Date | null;
   isFavorite: boolean;
 }
@@ -52,11 +54,12 @@ export async function listDashboards(
     amc_instance_id: string | null;
     data_start: string | null;
     data_end: string | null;
+    report_timezone: string | null;
     last_updated: string | null;
     is_favorite: boolean;
   }>(sql`
     SELECT d.dashboard_id, d.name, rd.report_id, rd.name AS report_name, ai.instance_name, ai.instance_id AS amc_instance_id,
-           stats.data_start, stats.data_end, GREATEST(stats.last_completed, d.updated_at) AS last_updated,
+           stats.data_start, stats.data_end, rd.timezone AS report_timezone, GREATEST(stats.last_completed, d.updated_at) AS last_updated,
            EXISTS (SELECT 1 FROM dashboard_favorites df WHERE df.dashboard_id = d.id AND df.user_id = ${user.id}) AS is_favorite
     FROM dashboards d
     LEFT JOIN report_definitions rd ON rd.dashboard_id = d.id
@@ -78,6 +81,7 @@ export async function listDashboards(
     amcInstanceId: r.amc_instance_id,
     dataStart: date(r.data_start),
     dataEnd: date(r.data_end),
+    reportTimezone: r.report_timezone,
     lastUpdated: date(r.last_updated),
     isFavorite: r.is_favorite,
   }));

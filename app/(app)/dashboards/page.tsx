@@ -3,6 +3,7 @@ import Link from "next/link";
 import { getDb } from "@/db/client";
 import { dashboardInstances, DASHBOARDS_LIMIT, listDashboards } from "@/db/queries/dashboards";
 import { requireUser } from "@/lib/auth/session";
+import { formatWindow } from "@/app/_components/format";
 import { LocalTime } from "@/app/_components/local-time";
 import { FavoriteStar } from "./controls";
 import { z } from "zod";
@@ -11,7 +12,6 @@ import { searchParam } from "@/lib/http/search-params";
 export const metadata: Metadata = { title: "Dashboards" };
 
 const one = (v: string | string[] | undefined) => searchParam(v, z.string().max(100)) ?? null;
-const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 
 export default async function DashboardsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
@@ -55,7 +55,7 @@ export default async function DashboardsPage({ searchParams }: { searchParams: P
               <dl className="mt-2 space-y-1 text-sm">
                 <div className="flex gap-2"><dt className="w-24 text-slate-500">Report</dt><dd>{d.reportId ? <Link href={`/reports/${d.reportId}`} className="font-mono text-xs text-indigo-700 hover:underline">{d.reportId}</Link> : "—"}</dd></div>
                 <div className="flex gap-2"><dt className="w-24 text-slate-500">Instance</dt><dd>{d.instanceName ?? "—"}</dd></div>
-                <div className="flex gap-2"><dt className="w-24 text-slate-500">Data</dt><dd className="tabular-nums">{d.dataStart ? `${day(d.dataStart)} – ${day(d.dataEnd && new Date(d.dataEnd.getTime() - 1))}` : "no completed runs yet"}</dd></div>
+                <div className="flex gap-2"><dt className="w-24 text-slate-500">Data</dt><dd className="tabular-nums">{d.dataStart && d.dataEnd ? formatWindow(d.dataStart, d.dataEnd, d.reportTimezone) : "no completed runs yet"}</dd></div>
                 <div className="flex gap-2"><dt className="w-24 text-slate-500">Updated</dt><dd><LocalTime iso={d.lastUpdated?.toISOString() ?? null} /></dd></div>
               </dl>
             </li>
