@@ -64,7 +64,7 @@ export function BackfillForm({
     <div data-testid="backfill-form" className="space-y-3">
       {blocked ? (
         <p className="text-sm text-slate-600">
-          A backfill of this report is running; a new one can start when it has finished or is cancelled.
+          A backfill of this report is under way (running or paused); a new one can start when it has finished or is cancelled.
         </p>
       ) : (
         <>
