@@ -8,8 +8,8 @@ const { db } = await freshDatabase();
 
 describe("the report page's runs mark", () => {
   it("changes when a run is added to the report (and only for that report)", async () => {
-    const a = await renderableWorld(db, { report: {} });
-    const b = await renderableWorld(db, { report: {} });
+    const a = await renderableWorld(db, { template: {}, report: {} });
+    const b = await renderableWorld(db, { template: {}, report: {} });
     expect(await latestRunMark(db, a.report.id)).toEqual({ total: 0, newest: null });
     const first = await makeExecution(db, a.report.id, { instanceId: a.instance.id, createdAt: new Date("2026-11-01T00:00:00Z") });
     expect(await latestRunMark(db, a.report.id)).toEqual({ total: 1, newest: first.executionId });
