@@ -23,8 +23,8 @@
 // The patch (each hunk below says what it does): a query handed to a connection without a socket
 // fails with CONNECTION_CLOSED (the error the transaction already got); closed() forgets the dead
 // socket's buffered bytes, its query and its error (they were settled by the close itself); a
-// destroyed COPY stream does not write to the null socket; and `nextWrite` checks the socket as a
-// last guard. Idempotent; it refuses loudly if the source is not the one it was written for, so
+// destroyed COPY stream does not write to the null socket; a COPY the server refuses fails its
+// stream; and `nextWrite` checks the socket as a last guard. Idempotent; it refuses loudly if the source is not the one it was written for, so
 // an upgrade of postgres.js makes someone look at whether the fix is still needed.
 import fs from "node:fs";
 import path from "node:path";
@@ -109,6 +109,28 @@ const hunks = [
         callback(error)
         // ${MARK} after a close there is no server left to tell that the COPY failed.
         socket && socket.write(b().f().str(error + b.N).end())
+`,
+  },
+  {
+    what: "a COPY FROM STDIN the server refuses fails its stream",
+    // The COPY's promise was settled with the stream when the copy began, so an ErrorResponse in
+    // the middle (a row PostgreSQL cannot parse) was kept for a query that can no longer reject:
+    // the writer waited for a 'finish' that never came (also after end(): CopyDone was sent and
+    // the stream's final callback waited for a CommandComplete that an error replaces). Destroying the stream hands the writer the
+    // server's error; the CopyFail that destroy() then sends is ignored by a server not in COPY.
+    from: `  function ErrorResponse(x) {
+    if (query) {
+      (query.cursorFn || query.describeFirst) && write(Sync)
+      errorResponse = Errors.postgres(parseError(x))
+`,
+    to: `  function ErrorResponse(x) {
+    if (query) {
+      (query.cursorFn || query.describeFirst) && write(Sync)
+      errorResponse = Errors.postgres(parseError(x))
+      // ${MARK} a refused COPY FROM STDIN: the writer learns it from its stream, whether it is
+      // still writing or already waiting for the end (final) to be confirmed.
+      stream && stream.writable && (stream.destroy(errorResponse), stream = null)
+      final && (final(errorResponse), final = null)
 `,
   },
 ];

@@ -1,7 +1,10 @@
 import ExcelJS from "exceljs";
 import { strFromU8, unzipSync } from "fflate";
 import type { Database } from "../db/client";
-import { executionResultRows, executionResults } from "../db/schema";
+import type postgres from "postgres";
+import type { ResultFile } from "../lib/amc/gateway";
+import { csvLine } from "../lib/results/csv-writer";
+import { storeResult } from "../lib/results/store";
 import type { SessionUser } from "../db/queries/access";
 import { grant, makeExecution, makeInstance, makeReport, makeTemplate, makeUser } from "./factories";
 
@@ -25,16 +28,11 @@ export async function completedRun(
     completedAt: opts.completedAt ?? new Date(),
     rowCount: rows.length,
   });
-  await db.insert(executionResults).values({
-    executionId: run.id,
-    reportId: reportUuid,
-    columns,
-    rowCount: rows.length,
-    sizeBytes: 1,
-    windowStart: start,
-    windowEnd: end,
-  });
-  if (rows.length) await db.insert(executionResultRows).values(rows.map((cells, i) => ({ executionId: run.id, rowNo: i + 1, cells })));
+  // Through the real ingest (typed columns, as the engine stores a CSV from AMC).
+  const csv = [columns, ...rows].map((cells) => csvLine(cells)).join("");
+  const file: ResultFile = { open: async () => (async function* () { yield new TextEncoder().encode(csv); })() };
+  const client = (db as unknown as { $client: postgres.Sql }).$client;
+  await client.begin((tx) => storeResult(tx, { executionUuid: run.id, reportUuid, windowStart: start, windowEnd: end }, [file]));
   return run;
 }
 

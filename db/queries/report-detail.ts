@@ -1,9 +1,8 @@
 import "server-only";
-import { and, asc, count, desc, eq, sql } from "drizzle-orm";
+import { and, count, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import {
   amcInstances,
-  executionResultRows,
   executionResults,
   queryTemplates,
   reportDefinitions,
@@ -88,33 +87,4 @@ export async function getRunDetail(db: Database, reportUuid: string, executionUu
   if (!row) return null;
   const [result] = await db.select().from(executionResults).where(eq(executionResults.executionId, row.run.id));
   return { ...row, result: result ?? null };
-}
-
-export const RESULT_PAGE_SIZE = 50;
-
-/**
- * One page of a stored result, sorted in SQL by a column: numerically when the cell is a
- * number, else as text; row order as AMC sent it otherwise.
- */
-export async function resultPage(
-  db: Database,
-  executionUuid: string,
-  opts: { page: number; sortColumn?: number; dir: "asc" | "desc" },
-) {
-  const cell = opts.sortColumn === undefined ? null : sql`${executionResultRows.cells} ->> ${opts.sortColumn}`;
-  const dir = opts.dir === "desc" ? sql`DESC` : sql`ASC`;
-  const order = cell
-    ? [
-        sql`CASE WHEN ${cell} ~ '^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$' THEN (${cell})::numeric END ${dir} NULLS LAST`,
-        sql`${cell} ${dir} NULLS LAST`,
-        asc(executionResultRows.rowNo),
-      ]
-    : [asc(executionResultRows.rowNo)];
-  return db
-    .select({ rowNo: executionResultRows.rowNo, cells: executionResultRows.cells })
-    .from(executionResultRows)
-    .where(eq(executionResultRows.executionId, executionUuid))
-    .orderBy(...order)
-    .limit(RESULT_PAGE_SIZE)
-    .offset((opts.page - 1) * RESULT_PAGE_SIZE);
 }

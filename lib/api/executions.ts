@@ -1,12 +1,13 @@
-import { and, asc, count, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import { instanceScope, type SessionUser } from "../../db/queries/access";
-import { amcInstances, EXECUTION_STATUSES, executionResultRows, executionResults, reportDefinitions, reportExecutions, TRIGGERS } from "../../db/schema";
+import { amcInstances, EXECUTION_STATUSES, executionResults, reportDefinitions, reportExecutions, TRIGGERS } from "../../db/schema";
 import { executionForUserOrThrow, type Execution } from "../auth/guards";
 import { EXPORT_FORMATS } from "../dashboards/export";
 import { cancelRunForUser } from "../executions/cancel";
 import type { EngineDeps } from "../engine/deps";
+import { resultRowsAt } from "../results/read";
 import { AppError } from "../errors";
 import { executionIdSchema, reportIdSchema } from "../ids";
 import { commaList, endpoints, instanceIdFilter, isoOrNull, isoTime, pageFields, pageOf, pageQuery, pick } from "./endpoint";
@@ -159,16 +160,15 @@ export async function apiCancelExecution(deps: EngineDeps, user: SessionUser, ex
 export async function apiResults(db: Database, user: SessionUser, executionId: string, q: { page: number; limit: number }) {
   const { execution } = await executionForUserOrThrow(db, user, executionId);
   const [result] = await db
-    .select({ columns: executionResults.columns, rowCount: executionResults.rowCount })
+    .select({
+      resultKey: executionResults.resultKey,
+      columns: executionResults.columns,
+      columnSlots: executionResults.columnSlots,
+      rowCount: executionResults.rowCount,
+    })
     .from(executionResults)
     .where(eq(executionResults.executionId, execution.id));
   if (!result) throw new AppError("NOT_FOUND", "This execution has no stored result.");
-  const rows = await db
-    .select({ cells: executionResultRows.cells })
-    .from(executionResultRows)
-    .where(eq(executionResultRows.executionId, execution.id))
-    .orderBy(asc(executionResultRows.rowNo))
-    .limit(q.limit)
-    .offset((q.page - 1) * q.limit);
-  return { executionId, columns: result.columns, rows: rows.map((r) => r.cells), total: result.rowCount, page: q.page, limit: q.limit };
+  const rows = await resultRowsAt(db, result, (q.page - 1) * q.limit, q.limit);
+  return { executionId, columns: result.columns, rows, total: result.rowCount, page: q.page, limit: q.limit };
 }

@@ -1,9 +1,12 @@
 import type postgres from "postgres";
 import { eq } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import { executionResults } from "../../db/schema";
 import type { SessionUser } from "../../db/queries/access";
+import { cellsArray } from "../../db/queries/result-cells";
+import type { ResultColumnSlot } from "../../db/schema/result-slots";
 import { dashboardForUserOrThrow, executionForUserOrThrow } from "../auth/guards";
 import { AppError } from "../errors";
 import { consume } from "../limits/consume";
@@ -23,8 +26,14 @@ type Cells = (string | null)[];
 export function executionRowBatches(sql: postgres.Sql, executionUuid: string): AsyncIterable<Cells[]> {
   return {
     async *[Symbol.asyncIterator]() {
-      const cursor = sql<{ cells: Cells }[]>`
-        SELECT cells FROM execution_result_rows WHERE execution_id = ${executionUuid} ORDER BY row_no`.cursor(1000);
+      const [meta] = await sql<{ result_key: string; column_slots: ResultColumnSlot[] }[]>`
+        SELECT result_key, column_slots FROM execution_results WHERE execution_id = ${executionUuid}`;
+      if (!meta) return;
+      // cellsArray is constant SQL (slot names are validated): no parameters of its own.
+      const cells = new PgDialect().sqlToQuery(cellsArray(meta.column_slots)).sql;
+      const cursor = sql
+        .unsafe<{ cells: Cells }[]>(`SELECT ${cells} AS cells FROM execution_result_rows r WHERE r.result_key = $1 ORDER BY r.row_no`, [meta.result_key])
+        .cursor(1000);
       for await (const batch of cursor) yield batch.map((r) => r.cells);
     },
   };

@@ -1,5 +1,8 @@
+import { createHash } from "node:crypto";
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { cellNumber, cellText } from "../../db/queries/result-cells";
+import type { ResultColumnSlot } from "../../db/schema/result-slots";
 
 /** Windows that end within this many days of now may still be restated by AMC. */
 export const PROVISIONAL_DAYS = 14;
@@ -38,6 +41,10 @@ export interface CombinedWindow {
   columns: string[];
   completedAt: Date | null;
   provisional: boolean;
+  resultKey: number;
+  columnSlots: ResultColumnSlot[];
+  /** Retention removed this window's rows (its place on the dashboard says so). */
+  expired: boolean;
 }
 
 export const provisionalCutoff = (now: Date) => new Date(now.getTime() - PROVISIONAL_DAYS * 86_400_000);
@@ -56,7 +63,7 @@ export function latestWindowsSql(reportUuid: string, range: DateRange): SQL {
   return sql`
     SELECT DISTINCT ON (er.window_start, er.window_end)
            er.execution_id, e.execution_id AS human_id, er.window_start, er.window_end, er.columns, er.row_count,
-           e.completed_at
+           e.completed_at, er.result_key, er.column_slots, er.expired_at
     FROM execution_results er
     JOIN report_executions e ON e.id = er.execution_id
     WHERE er.report_id = ${reportUuid} AND e.status = 'completed'
@@ -75,6 +82,9 @@ export async function combinedWindows(db: Database, reportUuid: string, range: D
     columns: string[];
     row_count: number;
     completed_at: string | null;
+    result_key: string;
+    column_slots: ResultColumnSlot[];
+    expired_at: string | null;
   }>(sql`SELECT * FROM (${latestWindowsSql(reportUuid, range)}) l ORDER BY l.window_start NULLS FIRST, l.window_end`);
   return rows.map((r) => {
     const end = r.window_end ? new Date(r.window_end) : null;
@@ -87,48 +97,117 @@ export async function combinedWindows(db: Database, reportUuid: string, range: D
       columns: r.columns,
       completedAt: r.completed_at ? new Date(r.completed_at) : null,
       provisional: end !== null && end > cutoff,
+      resultKey: Number(r.result_key),
+      columnSlots: r.column_slots,
+      expired: r.expired_at !== null,
     };
   });
 }
 
-/** The position (0-based) of column `name` in the execution's columns array, found in SQL. */
-const colIndex = (name: string) =>
-  sql`(SELECT (c.o - 1)::int FROM jsonb_array_elements_text(l.columns) WITH ORDINALITY AS c(name, o) WHERE c.name = ${name} LIMIT 1)`;
+// ---- rollups ---------------------------------------------------------------------------------
 
-// A cell counts as a number when it looks like one; anything else is ignored by the aggregate.
-const NUMERIC_RE = "^\\s*[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$";
-const num = (cell: SQL) => sql`CASE WHEN ${cell} ~ ${NUMERIC_RE} THEN (${cell})::numeric END`;
+/** Widget shapes share a rollup when they group by the same columns and read the same values. */
+export function rollupSpec(req: SeriesRequest): string {
+  const x = req.x && req.x !== WINDOW_COLUMN ? req.x : null;
+  const key = JSON.stringify({ v: 1, x, s: req.series ?? null, y: req.y.slice(0, 12) });
+  return createHash("sha256").update(key).digest("base64url").slice(0, 22);
+}
+
+const slotOf = (w: Pick<CombinedWindow, "columns" | "columnSlots">, name: string | null | undefined) => {
+  if (!name) return null;
+  const i = w.columns.indexOf(name);
+  return i >= 0 ? (w.columnSlots[i] ?? null) : null;
+};
 
 /**
- * One widget's data over the report's combined result, aggregated in SQL: rows of the newest
- * execution per window, grouped by the widget's x and series columns (found by name in each
- * execution's `columns`), y columns summed (or averaged / maxed). A group is provisional when
- * any window contributing to it ends within the last PROVISIONAL_DAYS days.
+ * Makes sure every window's result has its rollup for this widget shape: per (x, series) group,
+ * the sum, count and max of each value. Results whose columns sit in the same typed slots are
+ * rolled up by one set-based statement; a window is claimed through result_rollups_done in the
+ * same statement, so concurrent viewers never double a rollup (the second waits, then finds it
+ * claimed and done). Returns how many results were rolled up now.
+ */
+export async function ensureRollups(db: Database, spec: string, req: SeriesRequest, windows: CombinedWindow[]): Promise<number> {
+  const live = windows.filter((w) => !w.expired);
+  if (!live.length) return 0;
+  const keys = live.map((w) => w.resultKey);
+  const missing = await db.execute<{ result_key: string }>(sql`
+    SELECT k AS result_key FROM unnest(${sql.raw(`ARRAY[${keys.join(",")}]::bigint[]`)}) k
+    WHERE NOT EXISTS (SELECT 1 FROM result_rollups_done d WHERE d.spec = ${spec} AND d.result_key = k)`);
+  if (!missing.length) return 0;
+  const todo = new Set(missing.map((m) => Number(m.result_key)));
+  const ys = req.y.slice(0, 12);
+  const xName = req.x && req.x !== WINDOW_COLUMN ? req.x : null;
+  // Results with the same slots for x, series and the values share one statement.
+  const groups = new Map<string, CombinedWindow[]>();
+  for (const w of live) {
+    if (!todo.has(w.resultKey)) continue;
+    const sig = JSON.stringify([slotOf(w, xName), slotOf(w, req.series), ys.map((y) => slotOf(w, y))]);
+    groups.set(sig, [...(groups.get(sig) ?? []), w]);
+  }
+  let done = 0;
+  for (const ws of groups.values()) {
+    const w = ws[0]!;
+    const xSlot = slotOf(w, xName);
+    const sSlot = slotOf(w, req.series);
+    const xExpr = xSlot ? cellText(xSlot) : sql`NULL::text`;
+    const sExpr = sSlot ? cellText(sSlot) : sql`NULL::text`;
+    const nums = ys.map((y) => {
+      const slot = slotOf(w, y);
+      return slot ? cellNumber(slot) : sql`NULL::numeric`;
+    });
+    const arr = (f: (n: SQL) => SQL, type: string) =>
+      nums.length ? sql`ARRAY[${sql.join(nums.map(f), sql`, `)}]` : sql.raw(`ARRAY[]::${type}[]`);
+    const groupKeys = ws.map((x) => x.resultKey).join(",");
+    const inserted = await db.execute<{ n: number }>(sql`
+      WITH claimed AS (
+        INSERT INTO result_rollups_done (spec, result_key)
+        SELECT ${spec}, k FROM unnest(${sql.raw(`ARRAY[${groupKeys}]::bigint[]`)}) k
+        ON CONFLICT DO NOTHING
+        RETURNING result_key
+      ), rolled AS (
+        INSERT INTO result_rollups (spec, result_key, group_no, x, s, sums, counts, maxes)
+        SELECT ${spec}, r.result_key, row_number() OVER (PARTITION BY r.result_key), ${xExpr}, ${sExpr},
+               ${arr((n) => sql`sum(${n})`, "numeric")}, ${arr((n) => sql`count(${n})`, "bigint")}, ${arr((n) => sql`max(${n})`, "numeric")}
+        FROM execution_result_rows r
+        WHERE r.result_key IN (SELECT result_key FROM claimed)
+        GROUP BY r.result_key, 4, 5
+        RETURNING 1
+      )
+      SELECT (SELECT count(*)::int FROM claimed) AS n`);
+    done += inserted[0]?.n ?? 0;
+  }
+  return done;
+}
+
+/**
+ * One widget's data over the report's combined result: the newest execution per window, grouped
+ * by the widget's x and series columns (found by name in each result's columns), y values summed
+ * (or averaged / maxed). Read from the widget shape's rollups (ensureRollups), so a year of weekly
+ * segments is a few hundred rows to add up, not every stored row. A group is provisional when any
+ * window contributing to it ends within the last PROVISIONAL_DAYS days.
  * (combinedSeriesSql is the statement, exported for the benchmark's EXPLAIN.)
  */
 export function combinedSeriesSql(reportUuid: string, req: SeriesRequest, range: DateRange, now: Date): SQL {
   const ys = req.y.slice(0, 12);
-  const agg = req.aggregate === "avg" ? sql.raw("AVG") : req.aggregate === "max" ? sql.raw("MAX") : sql.raw("SUM");
+  const spec = rollupSpec(req);
   const xExpr = !req.x
     ? sql`NULL::text`
     : req.x === WINDOW_COLUMN
-      ? sql`to_char(c.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD')`
-      : sql`r.cells ->> c.xi`;
-  const sExpr = req.series ? sql`r.cells ->> c.si` : sql`NULL::text`;
-  const valueExprs = ys.map((_, i) => sql`(${agg}(${num(sql`r.cells ->> c.yis[${sql.raw(String(i + 1))}]`)}))::float8`);
-  const valuesArray = ys.length ? sql`ARRAY[${sql.join(valueExprs, sql`, `)}]` : sql`ARRAY[]::float8[]`;
+      ? sql`to_char(l.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD')`
+      : sql`u.x`;
+  const value = (i: number) => {
+    const k = sql.raw(String(i + 1));
+    if (req.aggregate === "avg") return sql`(sum(u.sums[${k}]) / NULLIF(sum(u.counts[${k}]), 0))::float8`;
+    if (req.aggregate === "max") return sql`max(u.maxes[${k}])::float8`;
+    return sql`(CASE WHEN sum(u.counts[${k}]) > 0 THEN sum(u.sums[${k}]) END)::float8`;
+  };
+  const valuesArray = ys.length ? sql`ARRAY[${sql.join(ys.map((_, i) => value(i)), sql`, `)}]` : sql`ARRAY[]::float8[]`;
   const cutoff = provisionalCutoff(now).toISOString();
-  const yArray = ys.length ? sql`ARRAY[${sql.join(ys.map((y) => colIndex(y)), sql`, `)}]::int[]` : sql`ARRAY[]::int[]`;
-  const xIdx = req.x && req.x !== WINDOW_COLUMN ? colIndex(req.x) : sql`NULL::int`;
-  const sIdx = req.series ? colIndex(req.series) : sql`NULL::int`;
   return sql`
-    WITH l AS (${latestWindowsSql(reportUuid, range)}),
-    c AS MATERIALIZED (
-      SELECT l.execution_id, l.window_start, l.window_end, ${xIdx} AS xi, ${sIdx} AS si, ${yArray} AS yis FROM l
-    )
-    SELECT ${xExpr} AS x, ${sExpr} AS s, to_jsonb(${valuesArray}) AS v,
-           bool_or(c.window_end > ${cutoff}::timestamptz) AS provisional
-    FROM c JOIN execution_result_rows r ON r.execution_id = c.execution_id
+    WITH l AS (${latestWindowsSql(reportUuid, range)})
+    SELECT ${xExpr} AS x, ${req.series ? sql`u.s` : sql`NULL::text`} AS s, to_jsonb(${valuesArray}) AS v,
+           bool_or(l.window_end > ${cutoff}::timestamptz) AS provisional
+    FROM l JOIN result_rollups u ON u.spec = ${spec} AND u.result_key = l.result_key
     GROUP BY 1, 2
     ORDER BY 1 NULLS LAST, 2 NULLS LAST
     LIMIT ${MAX_GROUPS + 1}`;
@@ -141,6 +220,8 @@ export async function combinedSeries(
   range: DateRange,
   now: Date,
 ): Promise<{ points: SeriesPoint[]; truncated: boolean }> {
+  const windows = await combinedWindows(db, reportUuid, range, now);
+  await ensureRollups(db, rollupSpec(req), req, windows);
   const rows = await db.execute<{ x: string | null; s: string | null; v: (number | null)[]; provisional: boolean }>(
     combinedSeriesSql(reportUuid, req, range, now),
   );

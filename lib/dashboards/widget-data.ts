@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import type { WidgetConfig } from "./create";
-import { combinedMetric, combinedSeries, latestWindowsSql, provisionalCutoff, type DateRange, type SeriesPoint } from "./series";
+import { resultRowsAt } from "../results/read";
+import { combinedMetric, combinedSeries, combinedWindows, type DateRange, type SeriesPoint } from "./series";
 
 export type WidgetData =
   | { kind: "xy"; categories: string[]; series: { name: string; values: (number | null)[] }[]; provisional: boolean[]; points: SeriesPoint[]; yNames: string[]; truncated: boolean }
@@ -75,22 +76,21 @@ export async function loadWidgetData(
   return { kind: "xy", categories, series, provisional, points, yNames: c.series ? [y[0]!] : y, truncated };
 }
 
-/** The first `limit` rows of the combined result (newest window first), for table widgets. */
+/**
+ * The first `limit` rows of the combined result (newest window first), for table widgets, each
+ * window's columns mapped by name onto the newest window's.
+ */
 export async function combinedRowsPreview(db: Database, reportUuid: string, range: DateRange, now: Date, limit: number) {
-  const rows = await db.execute<{ columns: string[]; cells: (string | null)[]; provisional: boolean }>(sql`
-    WITH l AS (${latestWindowsSql(reportUuid, range)})
-    SELECT l.columns, r.cells, (l.window_end > ${provisionalCutoff(now).toISOString()}::timestamptz) AS provisional
-    FROM (SELECT * FROM l ORDER BY window_start DESC NULLS LAST, window_end DESC LIMIT ${limit}) l
-    CROSS JOIN LATERAL (
-      SELECT cells, row_no FROM execution_result_rows r WHERE r.execution_id = l.execution_id ORDER BY row_no LIMIT ${limit}
-    ) r
-    ORDER BY l.window_start DESC NULLS LAST, l.window_end DESC, r.row_no
-    LIMIT ${limit}`);
-  const columns = rows[0]?.columns ?? [];
-  return {
-    columns,
-    rows: rows.map((r) => ({ cells: columns.map((c) => r.cells[r.columns.indexOf(c)] ?? null), provisional: r.provisional === true })),
-  };
+  const windows = (await combinedWindows(db, reportUuid, range, now)).filter((w) => !w.expired).reverse();
+  const columns = windows[0]?.columns ?? [];
+  const rows: { cells: (string | null)[]; provisional: boolean }[] = [];
+  for (const w of windows) {
+    if (rows.length >= limit) break;
+    const cells = await resultRowsAt(db, w, 0, limit - rows.length);
+    const at = columns.map((c) => w.columns.indexOf(c));
+    for (const r of cells) rows.push({ cells: at.map((i) => (i >= 0 ? (r[i] ?? null) : null)), provisional: w.provisional });
+  }
+  return { columns, rows };
 }
 
 /** Runs of the report that are not (yet) in the dashboard: in flight, or failed without a newer success. */

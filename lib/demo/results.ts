@@ -4,14 +4,14 @@ import type { Database } from "../../db/client";
 import { executionResults, queryTemplates, reportExecutions } from "../../db/schema";
 import type { ResultFile } from "../amc/gateway";
 import { ensureReportDashboard } from "../dashboards/create";
-import { copyResultRows } from "../executions/ingest";
+import { storeResult } from "../results/store";
 import { windowDays } from "../params/zoned";
 
 /**
  * Stored results for the demo's completed runs, so that each one opens a result page and a
  * dashboard like a run the engine finished. The rows are a small synthetic CSV in the shape of
  * the template's output (what the sandbox would answer), stored through the engine's own ingest
- * (copyResultRows) in one transaction with the run's execution_results row, as the poller does.
+ * (storeResult, which writes the run's execution_results row too) in one transaction, as the poller does.
  * Then the report's dashboard, as the engine's follow-up would make it. Idempotent: only
  * completed demo runs without a stored result are filled, so it also repairs databases seeded
  * before demo runs had results.
@@ -88,19 +88,14 @@ export async function seedDemoResults(db: Database, client: postgres.Sql, campai
     if (!run.start || !run.end || !run.reportId) continue;
     const csv = demoResultCsv(run.templateId ?? "", run.executionId, { start: run.start, end: run.end, zone: run.zone }, campaigns);
     await client.begin(async (tx) => {
-      const result = await copyResultRows(tx, run.id, [textFile(csv)]);
-      // Dates as ISO text: the drizzle pool's client does not serialize Date parameters.
+      const result = await storeResult(tx, { executionUuid: run.id, reportUuid: run.reportId, windowStart: run.start, windowEnd: run.end }, [
+        textFile(csv),
+      ]);
       await tx`
         UPDATE report_executions
            SET row_count = ${result.rowCount}, size_bytes = ${result.sizeBytes},
-               output_location = ${`db:execution_result_rows/${run.executionId}`}
+               output_location = ${`db:execution_result_rows/${result.resultKey}`}
          WHERE id = ${run.id}`;
-      await tx`
-        INSERT INTO execution_results (execution_id, report_id, columns, row_count, size_bytes, window_start, window_end)
-        VALUES (${run.id}, ${run.reportId}, ${JSON.stringify(result.columns)}::jsonb, ${result.rowCount}, ${result.sizeBytes},
-                ${run.start!.toISOString()}::timestamptz, ${run.end!.toISOString()}::timestamptz)
-        ON CONFLICT (execution_id) DO UPDATE
-          SET columns = excluded.columns, row_count = excluded.row_count, size_bytes = excluded.size_bytes`;
     });
   }
   // What the engine's follow-up does for a completed run: the report's dashboard, once.

@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CONNECTION_OPTIONS, createDatabase } from "../../db/client";
-import { executionResultRows, executionResults, reportExecutions, reportSchedules } from "../../db/schema";
+import { executionResults, reportExecutions, reportSchedules } from "../../db/schema";
 import { freshDatabase } from "../../test/db";
 import { makeExecution } from "../../test/factories";
 import { FakeGateway } from "../../test/fake-gateway";
@@ -229,7 +229,7 @@ describe("every backend terminated in the middle of an ingest", () => {
     const done = (await db.select().from(reportExecutions).where(eq(reportExecutions.id, run.id)))[0]!;
     expect(done).toMatchObject({ status: "completed", rowCount: 500 });
     expect(await db.select().from(executionResults).where(eq(executionResults.executionId, run.id))).toHaveLength(1);
-    const rows = await db.select({ n: sql<number>`count(*)::int`, distinctRows: sql<number>`count(DISTINCT row_no)::int` }).from(executionResultRows);
+    const rows = await db.execute<{ n: number; distinctRows: number }>(sql`SELECT count(*)::int AS n, count(DISTINCT row_no)::int AS "distinctRows" FROM execution_result_rows`);
     expect(rows[0]).toEqual({ n: 500, distinctRows: 500 });
     expect(gw.submits).toHaveLength(1);
     expect(gw.resultCalls).toBe(2);

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { amcAccounts, amcInstances, executionResultRows, reportExecutions } from "../../db/schema";
+import { amcAccounts, amcInstances, reportExecutions } from "../../db/schema";
+import { storedCells } from "../../test/results";
 import { freshDatabase } from "../../test/db";
 import { makeExecution, makeInstance, makeReport, makeTemplate } from "../../test/factories";
 import { FakeGateway } from "../../test/fake-gateway";
@@ -92,10 +93,7 @@ async function world(opts: { instanceId?: string; instanceType?: "STANDARD" | "S
 }
 
 const get = async (id: string) => (await db.select().from(reportExecutions).where(eq(reportExecutions.id, id)))[0]!;
-const rowsOf = async (id: string) =>
-  (await db.select().from(executionResultRows).where(eq(executionResultRows.executionId, id)).orderBy(executionResultRows.rowNo)).map(
-    (r) => r.cells,
-  );
+const rowsOf = (id: string) => storedCells(db, id);
 
 /** AMC finishes every execution it has; then one poll pass stores them. */
 async function finishAndPoll(now: Date) {

@@ -1,6 +1,7 @@
 import { and, eq, sql as dsql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { amcAccounts, executionResultRows, executionResults, reportDefinitions, reportExecutions } from "../../db/schema";
+import { amcAccounts, executionResults, reportDefinitions, reportExecutions } from "../../db/schema";
+import { storedCells } from "../../test/results";
 import { freshDatabase } from "../../test/db";
 import { makeExecution, makeInstance, makeReport } from "../../test/factories";
 import { FakeGateway } from "../../test/fake-gateway";
@@ -73,8 +74,7 @@ describe("one run, start to finish", () => {
     expect(await pollRunning(deps(gw, at(40)))).toMatchObject({ completed: 1 });
     row = await get(run.id);
     expect(row).toMatchObject({ status: "completed", completedAt: at(40), rowCount: 2, sizeBytes: gw.csv.length });
-    const stored = await db.select().from(executionResultRows).where(eq(executionResultRows.executionId, run.id)).orderBy(executionResultRows.rowNo);
-    expect(stored.map((r) => r.cells)).toEqual([
+    expect(await storedCells(db, run.id)).toEqual([
       ["2026-01-01", "Alpha", "10"],
       ["2026-01-02", "Beta, Inc", "20"],
     ]);
@@ -174,9 +174,9 @@ describe("ingest", () => {
     await submitPending(deps(gw, T0));
     expect(await pollRunning(deps(gw, at(15)))).toMatchObject({ ingestRetried: 1 });
     expect(await get(id)).toMatchObject({ status: "running", attempts: 1, nextAttemptAt: at(25), leaseExpiresAt: null });
-    expect(await db.select().from(executionResultRows).where(eq(executionResultRows.executionId, id))).toHaveLength(0);
+    expect(await storedCells(db, id)).toHaveLength(0);
     expect(await pollRunning(deps(gw, at(25)))).toMatchObject({ completed: 1 });
-    expect(await db.select().from(executionResultRows).where(eq(executionResultRows.executionId, id))).toHaveLength(2);
+    expect(await storedCells(db, id)).toHaveLength(2);
   });
 });
 
@@ -254,7 +254,7 @@ describe("many servers at once", () => {
     expect(results.reduce((s, r) => s + r.completed, 0)).toBe(5);
     expect(gw.resultCalls).toBe(5);
     for (const r of runs) {
-      expect(await db.select().from(executionResultRows).where(eq(executionResultRows.executionId, r.id))).toHaveLength(2);
+      expect(await storedCells(db, r.id)).toHaveLength(2);
       expect((await get(r.id)).status).toBe("completed");
     }
   });

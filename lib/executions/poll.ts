@@ -4,7 +4,7 @@ import { AmcError, type AmcGateway } from "../amc/gateway";
 import { addMs, logOf, settingsOf, type EngineDeps, type InstanceRef } from "../engine/deps";
 import { isDatabaseUnavailable } from "../errors/unavailable";
 import { explainFailure } from "./explain";
-import { copyResultRows } from "./ingest";
+import { storeResult } from "../results/store";
 import { accountNeedsReauthorization, instanceRef } from "./instance-ref";
 import { takeLease } from "./lease";
 import { pollDelayMs, submitBackoffMs } from "./settings";
@@ -184,27 +184,25 @@ async function ingest(
   try {
     const files = await gateway.results(instance.instanceId, amcId);
     const stored = await deps.sql.begin(async (tx) => {
-      const result = await copyResultRows(tx, row.id, files);
+      const result = await storeResult(
+        tx,
+        { executionUuid: row.id, reportUuid: row.reportId, windowStart: row.timeWindowStart, windowEnd: row.timeWindowEnd },
+        files,
+      );
       const [done] = await tx`
         UPDATE report_executions
            SET status = 'completed', completed_at = ${now}, lease_expires_at = NULL,
                row_count = ${result.rowCount}, size_bytes = ${result.sizeBytes}, waiting_reason = NULL,
-               output_location = ${`db:execution_result_rows/${row.executionId}`}, error_message = NULL
+               output_location = ${`db:execution_result_rows/${result.resultKey}`}, error_message = NULL
          WHERE id = ${row.id} AND status = 'running' AND lease_expires_at = ${lease}
          RETURNING id`;
       // Lost the lease (cancelled or taken over): roll the rows back with it.
       if (!done) throw new LeaseLost();
-      await tx`
-        INSERT INTO execution_results (execution_id, report_id, columns, row_count, size_bytes, window_start, window_end)
-        VALUES (${row.id}, ${row.reportId}, ${tx.json(result.columns)}, ${result.rowCount}, ${result.sizeBytes},
-                ${row.timeWindowStart}, ${row.timeWindowEnd})
-        ON CONFLICT (execution_id) DO UPDATE
-          SET columns = excluded.columns, row_count = excluded.row_count, size_bytes = excluded.size_bytes`;
       return result;
     });
     // What follows a completed run (its report's dashboard) is the follow-up phase's job, retried
     // there: nothing after this commit can undo or hold up the completion.
-    logOf(deps).info("completed", { executionId: row.executionId, rows: stored.rowCount });
+    logOf(deps).info("completed", { executionId: row.executionId, rows: stored.rowCount, ingest: stored.path });
     return "completed";
   } catch (e) {
     if (e instanceof LeaseLost) return "ingestRetried";

@@ -160,9 +160,10 @@ describe("exports", () => {
   it("neutralises formula-like cells in both formats, numbers stay numbers (read back by exceljs)", async () => {
     const hostile = ['=HYPERLINK("http://evil.example","x")', "@SUM(1)", "+cmd", "-2+3", "\t=1", "\r=1"];
     const run = await completedRun(db, reportUuid, { start: "2026-05-02T00:00:00Z", end: "2026-05-03T00:00:00Z" }, ["=name", "a", "b", "c", "d", "e"],
+      // An empty cell is stored as null (AMC's empty cells): both come back as an empty field.
       [hostile, ["-3.25", "0012", "1e5", "ok", null, ""]], { instanceId });
     const csv = (await body(await exportExecution(member, run.executionId, "csv"))).toString("utf8");
-    expect(csv).toBe(`'=name,a,b,c,d,e\r\n"'=HYPERLINK(""http://evil.example"",""x"")",'@SUM(1),'+cmd,'-2+3,'\t=1,"'\r=1"\r\n-3.25,0012,1e5,ok,,""\r\n`);
+    expect(csv).toBe(`'=name,a,b,c,d,e\r\n"'=HYPERLINK(""http://evil.example"",""x"")",'@SUM(1),'+cmd,'-2+3,'\t=1,"'\r=1"\r\n-3.25,0012,1e5,ok,,\r\n`);
     const { rows } = await readWorkbook(await body(await exportExecution(member, run.executionId, "xlsx")));
     expect(rows).toEqual([["'=name", "a", "b", "c", "d", "e"], hostile.map((v) => `'${v}`), [-3.25, "0012", "1e5", "ok"]]);
   });

@@ -3,7 +3,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { getRunDetail, RESULT_PAGE_SIZE, resultPage } from "@/db/queries/report-detail";
+import { getRunDetail } from "@/db/queries/report-detail";
+import { RESULT_PAGE_SIZE, resultPage } from "@/lib/results/read";
 import { executionForUserOrThrow, reportForUserOrThrow } from "@/lib/auth/guards";
 import { orNotFound, requireUser } from "@/lib/auth/session";
 import { StatusBadge } from "@/app/_components/badges";
@@ -38,7 +39,7 @@ export default async function RunPage({ params, searchParams }: PageArgs<{ repor
   if (!data) notFound();
   const { run, result } = data;
   const sortColumn = result && q.sort !== undefined && q.sort < result.columns.length ? q.sort : undefined;
-  const rows = result ? await resultPage(db, run.id, { page: q.page, sortColumn, dir: q.dir }) : [];
+  const rows = result ? await resultPage(db, result, { page: q.page, sortColumn, dir: q.dir }) : [];
   const pages = result ? Math.max(1, Math.ceil(result.rowCount / RESULT_PAGE_SIZE)) : 1;
   const live = run.status === "pending" || run.status === "running";
   const href = (p: Partial<{ page: number; sort: number; dir: string }>) => {

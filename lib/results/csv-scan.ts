@@ -1,0 +1,172 @@
+import type { ResultColumnType } from "../../db/schema/result-slots";
+import { CellClass, classifyCodes, fits, joinClass, MAX_TYPED_CELL, typeOfClass } from "./column-types";
+
+/** A cell that does not fit the type the COPY is loading its column as (or a file of another shape). */
+export class ScanMismatch extends Error {
+  constructor(
+    message: string,
+    readonly kind: "type" | "shape",
+  ) {
+    super(message);
+    this.name = "ScanMismatch";
+  }
+}
+
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+const FIELD_START = 0;
+const UNQUOTED = 1;
+const QUOTED = 2;
+const QUOTED_QUOTE = 3;
+
+/**
+ * Walks one CSV file's bytes as they stream to PostgreSQL's COPY, without decoding or
+ * allocating: finds field boundaries (RFC 4180 quoting, as COPY's CSV mode reads them) and
+ * classifies the cells of the columns that matter. In "verify" mode it throws ScanMismatch at the
+ * first cell that does not fit the type its column is being loaded as, before PostgreSQL could
+ * store a value that prints differently from the CSV (`007` as 7); in "infer" mode it learns
+ * every column's type. The first record is the header; it must have `columns` fields.
+ */
+export class CsvTypeScanner {
+  private readonly check: boolean[];
+  private readonly classes: CellClass[];
+  private state = FIELD_START;
+  private field = 0;
+  private record = 0;
+  private skipLF = false;
+  private readonly buf = new Uint8Array(MAX_TYPED_CELL);
+  private len = 0;
+  /** Data records seen (header excluded), counting a last record without a line break. */
+  rows = 0;
+
+  private constructor(
+    private readonly columns: number,
+    private readonly types: ResultColumnType[] | null,
+    /** Columns loaded as text because the sample had no value in them: learn their type. */
+    private readonly watched: boolean[] = [],
+  ) {
+    this.classes = new Array<CellClass>(columns).fill(CellClass.Null);
+    this.check = types ? types.map((t, i) => t !== "text" || watched[i] === true) : new Array<boolean>(columns).fill(true);
+  }
+
+  /**
+   * Checks cells against `types`. A `watched` column is loaded as text for want of evidence; if
+   * its cells turn out to fit a type after all, `finishAll` throws, since storing it as text would
+   * not be what reading every cell first decides.
+   */
+  static verify(types: ResultColumnType[], watched: boolean[] = []) {
+    return new CsvTypeScanner(types.length, types, watched);
+  }
+
+  static infer(columns: number) {
+    return new CsvTypeScanner(columns, null);
+  }
+
+  inferred(): ResultColumnType[] {
+    return this.classes.map(typeOfClass);
+  }
+
+  private endField(): void {
+    const f = this.field;
+    if (this.record > 0 && f < this.columns && this.check[f]) {
+      const cls = this.len > MAX_TYPED_CELL ? CellClass.Text : classifyCodes(this.buf, this.len);
+      if (this.types && this.watched[f]) {
+        const joined = joinClass(this.classes[f]!, cls);
+        this.classes[f] = joined;
+        if (joined === CellClass.Text) this.check[f] = false;
+      } else if (this.types) {
+        if (!fits(this.types[f]!, cls)) {
+          throw new ScanMismatch(`row ${this.record}, column ${f + 1}: a value that is not ${this.types[f]}`, "type");
+        }
+      } else {
+        const joined = joinClass(this.classes[f]!, cls);
+        this.classes[f] = joined;
+        if (joined === CellClass.Text) this.check[f] = false;
+      }
+    }
+    this.field = f + 1;
+    this.len = 0;
+  }
+
+  private endRecord(): void {
+    this.endField();
+    if (this.record === 0 && this.field !== this.columns) {
+      throw new ScanMismatch(`the file's header has ${this.field} columns, not ${this.columns}`, "shape");
+    }
+    if (this.record > 0) this.rows++;
+    this.record++;
+    this.field = 0;
+  }
+
+  push(chunk: Uint8Array): void {
+    const n = chunk.length;
+    let i = 0;
+    if (this.skipLF && n > 0) {
+      this.skipLF = false;
+      if (chunk[0] === LF) i = 1;
+    }
+    let state = this.state;
+    for (; i < n; i++) {
+      const c = chunk[i]!;
+      if (state === QUOTED) {
+        if (c === QUOTE) state = QUOTED_QUOTE;
+        else if (this.len <= MAX_TYPED_CELL) this.buf[this.len++ % MAX_TYPED_CELL] = c;
+        continue;
+      }
+      if (state === QUOTED_QUOTE) {
+        if (c === QUOTE) {
+          if (this.len <= MAX_TYPED_CELL) this.buf[this.len++ % MAX_TYPED_CELL] = c;
+          state = QUOTED;
+          continue;
+        }
+        state = UNQUOTED;
+      }
+      if (c === COMMA) {
+        this.endField();
+        state = FIELD_START;
+      } else if (c === LF || c === CR) {
+        this.endRecord();
+        state = FIELD_START;
+        if (c === CR) {
+          if (i + 1 < n) {
+            if (chunk[i + 1] === LF) i++;
+          } else this.skipLF = true;
+        }
+      } else if (c === QUOTE && state === FIELD_START) {
+        state = QUOTED;
+      } else {
+        state = UNQUOTED;
+        if (this.len <= MAX_TYPED_CELL) this.buf[this.len++ % MAX_TYPED_CELL] = c;
+      }
+    }
+    this.state = state;
+  }
+
+  /** The end of a file: a last record without a line break still counts. */
+  finish(): void {
+    if (this.state !== FIELD_START || this.field > 0 || this.len > 0) this.endRecord();
+    this.state = FIELD_START;
+  }
+
+  /** The next file of the same result begins (with its own header). */
+  nextFile(): void {
+    this.state = FIELD_START;
+    this.field = 0;
+    this.record = 0;
+    this.skipLF = false;
+    this.len = 0;
+  }
+
+  /** After the last file: a watched column whose values all fit a type means the load must be redone. */
+  finishAll(): void {
+    this.watched.forEach((w, f) => {
+      const c = this.classes[f]!;
+      if (w && c !== CellClass.Null && c !== CellClass.Text) {
+        throw new ScanMismatch(`column ${f + 1} holds ${typeOfClass(c)} values after an empty sample`, "type");
+      }
+    });
+  }
+}
