@@ -2,6 +2,7 @@ import { benchServer, formatTable, writeResult, type Benchmark } from "./bench/h
 import { dashboardBenchmark } from "./bench/dashboard";
 import { ingestBenchmark } from "./bench/ingest";
 import { overviewBenchmark } from "./bench/overview";
+import { resultPagesBenchmark } from "./bench/result-pages";
 import { schedulerBenchmark } from "./bench/scheduler";
 
 /**
@@ -10,7 +11,7 @@ import { schedulerBenchmark } from "./bench/scheduler";
  * that db/queries' `import "server-only"` resolves to its no-op and the benchmarks measure the
  * very functions the pages call.
  */
-const BENCHMARKS: Benchmark[] = [overviewBenchmark, ingestBenchmark, schedulerBenchmark, dashboardBenchmark];
+const BENCHMARKS: Benchmark[] = [overviewBenchmark, ingestBenchmark, schedulerBenchmark, dashboardBenchmark, resultPagesBenchmark];
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 
