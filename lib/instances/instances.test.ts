@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { freshDatabase } from "../../test/db";
-import { grant, makeExecution, makeInstance, makeReport, makeUser } from "../../test/factories";
+import { completedRun } from "../../test/dashboards";
+import { grant, makeInstance, makeReport, makeUser } from "../../test/factories";
 import { rejection } from "../../test/rejection";
 import { auditLog, instanceBrandMappings } from "../../db/schema";
 import { listBrandMappings } from "../../db/queries/instances";
@@ -25,7 +26,7 @@ const code = async (p: Promise<unknown>) => {
 };
 
 describe("instance brand mappings, known values and pickers", async () => {
-  const { db, sql } = await freshDatabase();
+  const { db } = await freshDatabase();
   const admin = { ...(await makeUser(db, { role: "admin" })), role: "admin" as const };
   const memberRow = await makeUser(db, { role: "member" });
   const member = { ...memberRow, role: "member" as const };
@@ -35,15 +36,10 @@ describe("instance brand mappings, known values and pickers", async () => {
   const live = await makeInstance(db, { instanceId: "amclive0001", instanceType: "STANDARD" });
   await grant(db, memberRow.id, live.id);
 
-  /** A completed run on `instanceUuid` whose stored result has `columns` and `rows`. */
+  /** A completed run on `instanceUuid` whose stored result (through the real ingest) has `columns` and `rows`. */
   async function storedResult(instanceUuid: string, columns: string[], rows: (string | null)[][]) {
     const report = await makeReport(db, { instanceId: instanceUuid });
-    const run = await makeExecution(db, report.id, { instanceId: instanceUuid, status: "completed" });
-    await sql`INSERT INTO execution_results (execution_id, report_id, columns, row_count, size_bytes)
-              VALUES (${run.id}, ${report.id}, ${sql.json(columns)}, ${rows.length}, 1)`;
-    for (const [i, cells] of rows.entries()) {
-      await sql`INSERT INTO execution_result_rows (execution_id, row_no, cells) VALUES (${run.id}, ${i}, ${sql.json(cells)})`;
-    }
+    await completedRun(db, report.id, { start: "2026-09-01T00:00:00Z", end: "2026-09-08T00:00:00Z" }, columns, rows, { instanceId: instanceUuid });
   }
 
   describe("mappings", () => {

@@ -1,18 +1,19 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { cellText } from "../../db/queries/result-cells";
+import type { ResultColumnSlot } from "../../db/schema/result-slots";
 import { SKIPPED_CAMPAIGN_PREFIXES, type KnownKind } from "./known-kinds";
 
 /**
  * Values an instance's past results name: the campaigns and ASINs in the stored rows of its
- * latest completed runs. THE one reader of past results for the pickers: result storage is
- * changing, and only this function knows where and how rows are kept (today
- * execution_result_rows.cells, a jsonb array found by column name as lib/dashboards/series.ts
- * does).
+ * latest completed runs. THE one reader of past results for the pickers: only this function
+ * knows where and how result rows are kept (typed slots of execution_result_rows, found by
+ * column name through execution_results.columns / column_slots, read with db/queries/result-cells).
  *
  * Cheap by construction: the instance's newest RECENT_RUNS completed runs whose result has one
- * of the kind's columns (an index walk on idx_report_executions_instance_created), and at most
- * ROWS_PER_RUN rows of each (a primary-key range), grouped in SQL; the answer is bounded by
- * `limit`. Most-seen values first.
+ * of the kind's columns and still has its rows (an index walk on
+ * idx_report_executions_instance_created), at most ROWS_PER_RUN rows of each (a primary-key
+ * range), grouped in SQL; the answer is bounded by `limit`. Most-seen values first.
  */
 
 const RECENT_RUNS = 20;
@@ -33,10 +34,14 @@ export interface PastValue {
 
 const textArray = (xs: readonly string[]) => sql`ARRAY[${sql.join(xs.map((x) => sql`${x}`), sql`, `)}]::text[]`;
 
-/** The position (0-based) of the first of `names` found in the run's columns, or NULL. */
-const firstColumn = (names: readonly string[]) => sql`(
-  SELECT (c.o - 1)::int FROM jsonb_array_elements_text(r.columns) WITH ORDINALITY AS c(name, o)
-   WHERE c.name = ANY(${textArray(names)}) ORDER BY array_position(${textArray(names)}, c.name) LIMIT 1)`;
+/** The slot of the first of `names` among the result's columns, if any. */
+function slotOf(columns: string[], slots: ResultColumnSlot[], names: readonly string[]): ResultColumnSlot | null {
+  for (const name of names) {
+    const i = columns.indexOf(name);
+    if (i >= 0 && slots[i]) return slots[i];
+  }
+  return null;
+}
 
 export async function pastResultValues(
   db: Database,
@@ -45,27 +50,31 @@ export async function pastResultValues(
   { search = "", limit }: { search?: string; limit: number },
 ): Promise<PastValue[]> {
   const cols = RESULT_COLUMNS[kind];
+  const recent = await db.execute<{ result_key: string | number; columns: string[]; column_slots: ResultColumnSlot[] }>(sql`
+    SELECT er.result_key, er.columns, er.column_slots
+      FROM report_executions e
+      JOIN execution_results er ON er.execution_id = e.id
+     WHERE e.instance_id = ${instanceUuid} AND e.status = 'completed' AND er.expired_at IS NULL
+       AND er.columns ?| ${textArray(cols.value)}
+     ORDER BY e.created_at DESC, e.id DESC
+     LIMIT ${RECENT_RUNS}`);
+
+  // One arm per result: its rows' value and label cells, wherever that result keeps them.
+  const arms: SQL[] = [];
+  for (const r of recent) {
+    const value = slotOf(r.columns, r.column_slots, cols.value);
+    if (!value) continue;
+    const label = slotOf(r.columns, r.column_slots, cols.label);
+    arms.push(sql`SELECT btrim(${cellText(value, "rr")}) AS value, ${label ? cellText(label, "rr") : sql`NULL::text`} AS label
+      FROM execution_result_rows rr WHERE rr.result_key = ${Number(r.result_key)} AND rr.row_no <= ${ROWS_PER_RUN}`);
+  }
+  if (arms.length === 0) return [];
+
   const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const skipped = kind === "campaign" ? SKIPPED_CAMPAIGN_PREFIXES.map((p) => `${p}%`) : [];
   const rows = await db.execute<{ value: string; label: string | null; seen: number }>(sql`
-    WITH recent AS (
-      SELECT er.execution_id, er.columns
-        FROM report_executions e
-        JOIN execution_results er ON er.execution_id = e.id
-       WHERE e.instance_id = ${instanceUuid} AND e.status = 'completed'
-         AND er.columns ?| ${textArray(cols.value)}
-       ORDER BY e.created_at DESC, e.id DESC
-       LIMIT ${RECENT_RUNS}
-    ), positions AS (
-      SELECT r.execution_id, ${firstColumn(cols.value)} AS vi, ${firstColumn(cols.label)} AS li FROM recent r
-    )
     SELECT v.value, max(v.label) AS label, count(*)::int AS seen
-      FROM positions p
-      CROSS JOIN LATERAL (
-        SELECT btrim(rr.cells ->> p.vi) AS value, rr.cells ->> p.li AS label
-          FROM execution_result_rows rr
-         WHERE rr.execution_id = p.execution_id AND rr.row_no < ${ROWS_PER_RUN}
-      ) v
+      FROM (${sql.join(arms, sql` UNION ALL `)}) v
      WHERE v.value IS NOT NULL AND v.value <> ''
        AND NOT (lower(v.value) LIKE ANY(${textArray(skipped)}))
        AND (${search} = '' OR v.value ILIKE ${pattern} OR v.label ILIKE ${pattern})
