@@ -74,7 +74,8 @@ export default async function DashboardPage({ params, searchParams }: PageArgs<{
   );
   const exportHref = (format: string) => `/api/dashboards/${dashboardId}/export?${new URLSearchParams([...exportQuery, ["format", format]])}`;
   const raw = (k: string) => (typeof sp[k] === "string" ? (sp[k] as string) : "");
-  const compareChoice = periods ? "custom" : parsed.success ? (query.cmp ?? "none") : raw("cmp") || "none";
+  // The select shows what the address asked for, even when a date in it was refused.
+  const compareChoice = periods ? "custom" : parsed.success ? (query.cmp ?? "none") : raw("cmp") || (raw("cmp_from") || raw("cmp_to") ? "custom" : "none");
 
   return (
     <div className="space-y-6">
@@ -280,10 +281,11 @@ function Widget({ type, title, data, format, x, compare }: { type: string; title
   const aligned = compare && base ? alignSeries(data, base, { current: compare.periods.current.from, base: compare.periods.base.from }) : null;
   if (data.categories.length === 0 && !aligned?.rows.length) return <p className="mt-3 text-sm text-slate-500">These columns have no values in this range.</p>;
   const kind = type === "bar" ? "bar" : type === "area" ? "area" : "line";
+  const overlaid = type === "line" || type === "area";
   const index = new Map(data.categories.map((c, i) => [c, i]));
   // Compared, a line or area chart runs over the aligned positions, the comparison dashed.
   const overlay =
-    aligned && compare && kind !== "bar"
+    aligned && compare && overlaid
       ? {
           categories: aligned.rows.map((r) => r.x ?? (aligned.byOffset ? `day ${r.offset! + 1}` : (r.baseX ?? ""))),
           series: aligned.names.map((name, k) => ({ name, values: aligned.rows.map((r) => r.current[k] ?? null) })),
