@@ -4,6 +4,7 @@ import { deliverNotifications, type NotifySummary } from "../notifications/deliv
 import { pollRunning, type PollSummary } from "../executions/poll";
 import { reap, type ReapSummary } from "../executions/reap";
 import { submitPending, type SubmitSummary } from "../executions/submit";
+import { expireResults, type RetentionSummary } from "../results/retention";
 import { materializeDue, type CreateFn, type MaterializeSummary } from "../scheduler/materialize";
 import { recordOutcomes, type OutcomeSummary } from "../scheduler/outcomes";
 import { overdueSchedules, type Overdue } from "../scheduler/overdue";
@@ -42,6 +43,7 @@ export interface PhaseResults {
   followUp: FollowUpSummary;
   backfillRefresh: { updated: number };
   outcomes: OutcomeSummary;
+  retention: RetentionSummary;
   notify: NotifySummary;
 }
 
@@ -100,6 +102,9 @@ export const PHASES = [
   // Finished scheduled runs → counted into their schedule once; a schedule → paused after N
   // consecutive failures.
   phase({ name: "outcomes", stage: "outcomes", run: (deps, b) => recordOutcomes(deps, { settings: b.settings, deadline: b.deadline }) }),
+  // Moves results, not executions: stored results past the retention setting → rows removed,
+  // execution_results.expired_at set (the window shows as expired). Idempotent.
+  phase({ name: "retention", stage: "outcomes", run: (deps, b) => expireResults(deps, { deadline: b.deadline }) }),
   // Moves notifications, not executions: Amazon connections that turned needs_reauthorization →
   // notified; notifications owing a mail → queued in mail_outbox (or held for a storm's daily
   // digest); due mails → sent over SMTP, or retried with backoff (none without SMTP_URL).

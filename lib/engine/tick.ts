@@ -6,6 +6,7 @@ import type { CreateFn, MaterializeSummary } from "../scheduler/materialize";
 import type { NotifySummary } from "../notifications/deliver";
 import type { OutcomeSummary } from "../scheduler/outcomes";
 import type { Overdue } from "../scheduler/overdue";
+import type { RetentionSummary } from "../results/retention";
 import { schedulerSettings, type SchedulerSettings } from "../scheduler/settings";
 import { isDatabaseUnavailable } from "../errors/unavailable";
 import { errorMessage, logOf, type EngineDeps } from "./deps";
@@ -44,6 +45,8 @@ export interface TickSummary {
   /** Set when reap, submit and poll all ran. */
   engine: EngineSummary | null;
   outcomes: OutcomeSummary | null;
+  /** Stored results expired by retention this tick. */
+  retention: RetentionSummary | null;
   /** Notifications queued and mails sent (null when the phase failed or did not run). */
   notify: NotifySummary | null;
   errors: { phase: Stage; message: string }[];
@@ -113,6 +116,7 @@ export async function runTick(deps: EngineDeps, options: TickOptions = {}): Prom
     overdue: results.overdue ?? null,
     engine: reap && submit && poll ? { reap, submit, poll, followUp: results.followUp ?? null, durationMs: Math.round(passMs) } : null,
     outcomes: results.outcomes ?? null,
+    retention: results.retention ?? null,
     notify: results.notify ?? null,
     errors,
     databaseUnavailable,

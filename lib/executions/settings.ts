@@ -36,6 +36,8 @@ export interface EngineSettings {
    * gives no figure, so this is a setting (30 days by default).
    */
   resultRetentionMs: number;
+  /** Stored results are kept this many months after their window ends (product.md §3.9). */
+  storedResultMonths: number;
   /** Rows per COPY batch written while ingesting a result. */
   ingestFlushRows: number;
   /** Completed runs followed up (dashboard created) per transaction. */
@@ -61,6 +63,7 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   maxIngestAttempts: 5,
   runningTimeoutMs: 24 * 3600_000,
   resultRetentionMs: 30 * 24 * 3600_000,
+  storedResultMonths: 13,
   ingestFlushRows: 5_000,
   followUpBatch: 100,
   followUpRetryMs: 60_000,
