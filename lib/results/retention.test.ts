@@ -37,8 +37,8 @@ describe("retention of stored results", () => {
     ]);
     // The dashboard's sums no longer count the expired window (its rollup went with it).
     expect((await combinedSeries(db, report.id, { y: ["spend"] }, {}, NOW)).points[0]!.values).toEqual([3]);
-    const [{ n }] = await t.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM result_rollups`;
-    expect(n).toBe(1);
+    const [rollups] = await t.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM result_rollups`;
+    expect(rollups!.n).toBe(1);
 
     expect(await expireResults(deps(NOW))).toEqual({ expired: 0, rowsDeleted: 0 });
     // A shorter setting takes the next one too.
