@@ -13,7 +13,7 @@ import {
   rowKey,
   samePeriodLastYear,
   shiftDate,
-  valueColumnScan,
+  valueColumns,
 } from "./compare";
 
 describe("periods", () => {
@@ -204,27 +204,24 @@ describe("matching result rows for the export", () => {
     expect(await collect(matchRowsByKey(batches<string>([], 2), [], (r) => r, (r) => r))).toEqual([]);
   });
 
-  it("finds value columns by name and content; the rest, days moved, is the key", () => {
-    const columns = ["day", "channel", "campaign_id", "spend", "ctr", "note"];
-    const scan = valueColumnScan(columns);
-    scan.add(["2026-10-05", "DSP", "123", "10.5", "0.01", "x"]);
-    scan.add(["2026-10-06", "42", "124", "", null, "1"]);
-    scan.add(["2026-10-07", "SP", "125", "3", "0.02", "2"]);
-    // A stray text in a measure column does not make it a key.
-    scan.add(["2026-10-08", "SP", "126", "n/a", "0.03", "y"]);
-    // channel has text, campaign_id is an id by name, note has text: keys. spend and ctr: values.
-    const values = new Set(scan.result());
-    expect([...values]).toEqual([3, 4]);
+  it("finds value columns by name and stored type; the rest, days moved, is the key", () => {
+    const columns = ["day", "channel", "campaign_id", "spend", "ctr", "note", "sales"];
+    const results = [
+      { columns, types: ["date", "text", "integer", "decimal", "decimal", "text", "integer"] as const },
+      // An older result: columns in another order, sales typed text (a stray "n/a"), no ctr.
+      { columns: ["sales", "spend", "day", "channel", "campaign_id", "note"], types: ["text", "integer", "date", "text", "integer", "text"] as const },
+    ];
+    // campaign_id is an id by name, day a date by name, channel and note text: keys.
+    expect(valueColumns(columns, results)).toEqual([3, 4, 6]);
+    expect(valueColumns(["sales"], [])).toEqual([]);
+    expect(valueColumns(["sales"], [{ columns: ["other"], types: ["integer"] }])).toEqual([]);
+    const values = new Set([3, 4]);
     const cur = rowKey("2026-10-05", ["2026-10-05", "DSP", "123", "10.5", "0.01", "x"], values, 0);
     const base = rowKey("2026-09-28", ["2026-09-28", "DSP", "123", "99", null, "x"], values, 7);
     expect(base).toBe(cur);
     expect(rowKey("2026-09-28", ["2026-09-28", "SP", "123", "99", null, "x"], values, 7)).not.toBe(cur);
     // A null key cell is not the empty string.
     expect(rowKey(null, [null], new Set(), 0)).not.toBe(rowKey(null, [""], new Set(), 0));
-    // A column with no values at all is not a value column.
-    const none = valueColumnScan(["sales"]);
-    none.add([null]);
-    expect(none.result()).toEqual([]);
   });
 
   it("shifts days, keeps the rest of a timestamp and leaves other text alone", () => {

@@ -263,28 +263,27 @@ export function deltaCells(current: string | null, base: string | null): [string
   return [plain(c.delta, Math.max(decimals(current), decimals(base))), c.pct === null ? null : plain(c.pct, 2)];
 }
 
+/** A stored result's column names and their inferred types (execution_results.column_slots). */
+export interface TypedColumns {
+  columns: readonly string[];
+  types: readonly ("date" | "integer" | "decimal" | "text")[];
+}
+
 /**
- * Which result columns are values to compare (the rest are the row's key): named like a measure
- * (not an id, date, code...; lib/results/format.ts decides by name) and a plain number in most
- * non-empty cells seen (a stray "n/a" in a sales column does not make sales a key). Feed it
- * every row of both periods with `add`. Results are text today; typed columns would decide this.
+ * Which columns are values to compare (the rest are the row's key): named like a measure (not an
+ * id, date, code...; lib/results/format.ts decides by name) and stored as a number (integer or
+ * decimal) in at least one of the results. One result typing a column as text (a stray "n/a" in
+ * its sales) does not turn it into a key, which would match nothing; its text cells get no delta.
  */
-export function valueColumnScan(columns: readonly string[]) {
-  const candidate = columns.map((c) => columnKind(c) !== "identifier");
-  const numbers = columns.map(() => 0);
-  const texts = columns.map(() => 0);
-  return {
-    add(cells: readonly (string | null)[]) {
-      for (let i = 0; i < columns.length; i++) {
-        const v = cells[i];
-        if (!candidate[i] || v === null || v === undefined || v === "") continue;
-        if (PLAIN.test(v)) numbers[i]! += 1;
-        else texts[i]! += 1;
-      }
-    },
-    /** Indexes of the value columns. */
-    result: () => columns.flatMap((_, i) => (candidate[i] && numbers[i]! > texts[i]! ? [i] : [])),
-  };
+export function valueColumns(columns: readonly string[], results: readonly TypedColumns[]): number[] {
+  return columns.flatMap((name, i) => {
+    if (columnKind(name) === "identifier") return [];
+    const numeric = results.some((r) => {
+      const t = r.types[r.columns.indexOf(name)];
+      return t === "integer" || t === "decimal";
+    });
+    return numeric ? [i] : [];
+  });
 }
 
 /**

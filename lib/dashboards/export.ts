@@ -13,7 +13,7 @@ import { consume } from "../limits/consume";
 import { LIMITS } from "../limits/limits";
 import { daysBetween, isValidTimeZone, localDate, windowDays } from "../params/zoned";
 import { csvStream } from "../results/csv-writer";
-import { comparedPeriods, deltaCells, matchRowsByKey, periodQueryFields, refinePeriods, rowKey, shiftDate, valueColumnScan, type Period } from "./compare";
+import { comparedPeriods, deltaCells, matchRowsByKey, periodQueryFields, refinePeriods, rowKey, shiftDate, valueColumns, type Period } from "./compare";
 import { combinedWindows, type CombinedWindow, type DateRange } from "./series";
 import { xlsxStream } from "./xlsx";
 
@@ -139,8 +139,8 @@ export const COMPARE_MAX_BASE_ROWS = 200_000;
  * key (lib/dashboards/compare.ts: its window's first day and its non-value cells, days moved by
  * the offset between the periods' starts): per value column the comparison's value, Δ and Δ%.
  * Comparison rows nothing matched follow, their key cells moved onto the current period's days.
- * The current period is streamed twice (once to learn which columns are values, once to write);
- * the comparison period is read once, into memory, up to COMPARE_MAX_BASE_ROWS rows.
+ * Which columns are values comes from their stored types. The current period is streamed; the
+ * comparison period is read once, into memory, up to COMPARE_MAX_BASE_ROWS rows.
  */
 async function comparedRows(sql: postgres.Sql, windows: CombinedWindow[], baseWindows: CombinedWindow[], periods: { current: Period; base: Period }, zone: string | null) {
   const columns = newestColumns(baseWindows.length ? [...windows, ...baseWindows] : windows);
@@ -150,11 +150,10 @@ async function comparedRows(sql: postgres.Sql, windows: CombinedWindow[], baseWi
     if (baseRows.length > COMPARE_MAX_BASE_ROWS)
       throw noData(`The comparison period has more than ${COMPARE_MAX_BASE_ROWS.toLocaleString("en-US")} rows; compare a shorter period.`);
   }
-  const scan = valueColumnScan(columns);
-  // Cells after the three window columns combinedRowBatches puts first.
-  for (const row of baseRows) scan.add(row.slice(3));
-  for await (const batch of combinedRowBatches(sql, windows, columns)) for (const row of batch) scan.add(row.slice(3));
-  const values = scan.result();
+  const values = valueColumns(
+    columns,
+    [...windows, ...baseWindows].map((w) => ({ columns: w.columns, types: w.columnSlots.map((c) => c.type) })),
+  );
   const valueSet = new Set(values);
   const shift = daysBetween(periods.base.from, periods.current.from);
   const tz = zone && isValidTimeZone(zone) ? zone : "UTC";
