@@ -3,6 +3,7 @@ import type { Database } from "../../db/client";
 import { dashboardWidgets, dashboards, queryTemplates, reportDefinitions, reportExecutions, type WidgetType } from "../../db/schema";
 import { newDashboardId } from "../ids";
 import { readReportConfig, type Widget } from "../templates/config";
+import { warmWidgetRollups } from "./widget-data";
 
 /** The widget types a dashboard renders natively; the template's others fall back to a table. */
 export const RENDERED_WIDGET_TYPES = ["line", "bar", "area", "pie", "table", "metric_card", "funnel"] as const satisfies readonly WidgetType[];
@@ -86,8 +87,10 @@ export async function onExecutionCompleted(db: Database, executionUuid: string):
     .innerJoin(reportDefinitions, eq(reportDefinitions.id, reportExecutions.reportId))
     .where(eq(reportExecutions.id, executionUuid));
   if (!run?.reportId || run.status !== "completed") return null;
-  if (run.dashboardId) return run.dashboardId;
-  return ensureReportDashboard(db, run.reportId);
+  const dashboardUuid = run.dashboardId ?? (await ensureReportDashboard(db, run.reportId));
+  // The first view after this run then reads rollups, not rows (the clock only marks provisional windows).
+  if (dashboardUuid) await warmWidgetRollups(db, dashboardUuid, run.reportId, executionUuid, new Date());
+  return dashboardUuid;
 }
 
 /** True when the report has at least one completed execution with a stored result. */

@@ -1,14 +1,49 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { dashboardWidgets } from "../../db/schema";
 import type { WidgetConfig } from "./create";
 import { resultRowsAt } from "../results/read";
-import { combinedMetric, combinedSeries, combinedWindows, type DateRange, type SeriesPoint } from "./series";
+import { combinedMetric, combinedSeries, combinedWindows, ensureRollups, rollupSpec, type DateRange, type SeriesPoint, type SeriesRequest } from "./series";
 
 export type WidgetData =
   | { kind: "xy"; categories: string[]; series: { name: string; values: (number | null)[] }[]; provisional: boolean[]; points: SeriesPoint[]; yNames: string[]; truncated: boolean }
   | { kind: "metric"; value: number | null; provisional: boolean }
   | { kind: "rows"; columns: string[]; rows: { cells: (string | null)[]; provisional: boolean }[] }
   | { kind: "unbound"; reason: string };
+
+/**
+ * The series request a widget's data is aggregated from (its rollup's shape), or null for a
+ * widget that reads rows or is not bound yet. The one mapping from a widget's config to its
+ * aggregate: loadWidgetData and the rollup warm-up both use it.
+ */
+export function widgetSeriesRequest(widget: { widgetType: string; config: unknown }): SeriesRequest | null {
+  const c = (widget.config ?? {}) as WidgetConfig;
+  const y = Array.isArray(c.y) ? c.y.filter((v) => typeof v === "string") : [];
+  if (!y.length) return null;
+  if (widget.widgetType === "metric_card") {
+    const ratio = c.aggregate === "ratio";
+    return { y: ratio ? y.slice(0, 2) : y.slice(0, 1), aggregate: ratio ? "sum" : c.aggregate };
+  }
+  const aggregate = c.aggregate === "ratio" ? "sum" : c.aggregate;
+  if (widget.widgetType === "funnel" && !c.x) return { y, aggregate };
+  return { x: c.x ?? null, series: c.series ?? null, y, aggregate };
+}
+
+/**
+ * Builds the rollups of one new result for every widget of a dashboard (the engine's follow-up of
+ * a completed run), so the first view after a run reads rollups instead of rows.
+ */
+export async function warmWidgetRollups(db: Database, dashboardUuid: string, reportUuid: string, executionUuid: string, now: Date) {
+  const widgets = await db.select().from(dashboardWidgets).where(eq(dashboardWidgets.dashboardId, dashboardUuid));
+  const window = (await combinedWindows(db, reportUuid, {}, now)).filter((w) => w.executionUuid === executionUuid);
+  if (!window.length) return 0;
+  let built = 0;
+  for (const w of widgets) {
+    const req = widgetSeriesRequest(w);
+    if (req) built += await ensureRollups(db, rollupSpec(req), req, window);
+  }
+  return built;
+}
 
 /** A widget's data over the combined result, shaped for its chart and the table under it. */
 export async function loadWidgetData(
@@ -19,18 +54,19 @@ export async function loadWidgetData(
   now: Date,
 ): Promise<WidgetData> {
   const c = (widget.config ?? {}) as WidgetConfig;
-  const y = Array.isArray(c.y) ? c.y.filter((v) => typeof v === "string") : [];
-  if (widget.widgetType === "metric_card") {
-    if (!y.length) return { kind: "unbound", reason: "Pick a value column for this card." };
-    const m = await combinedMetric(db, reportUuid, { y, aggregate: c.aggregate }, range, now);
-    return { kind: "metric", ...m };
-  }
-  if (widget.widgetType === "table" && !c.x && !y.length) {
+  const req = widgetSeriesRequest(widget);
+  if (widget.widgetType === "table" && !c.x && !req) {
     return { kind: "rows", ...(await combinedRowsPreview(db, reportUuid, range, now, 100)) };
   }
-  if (!y.length) return { kind: "unbound", reason: "Pick at least one value (y) column." };
+  if (!req) {
+    return { kind: "unbound", reason: widget.widgetType === "metric_card" ? "Pick a value column for this card." : "Pick at least one value (y) column." };
+  }
+  const y = req.y;
+  if (widget.widgetType === "metric_card") {
+    return { kind: "metric", ...(await combinedMetric(db, reportUuid, { y, aggregate: c.aggregate }, range, now)) };
+  }
   if (widget.widgetType === "funnel" && !c.x) {
-    const { points } = await combinedSeries(db, reportUuid, { y, aggregate: c.aggregate === "ratio" ? "sum" : c.aggregate }, range, now);
+    const { points } = await combinedSeries(db, reportUuid, req, range, now);
     const p = points[0];
     return {
       kind: "xy",
@@ -42,13 +78,7 @@ export async function loadWidgetData(
       truncated: false,
     };
   }
-  const { points, truncated } = await combinedSeries(
-    db,
-    reportUuid,
-    { x: c.x ?? null, series: c.series ?? null, y, aggregate: c.aggregate === "ratio" ? "sum" : c.aggregate },
-    range,
-    now,
-  );
+  const { points, truncated } = await combinedSeries(db, reportUuid, req, range, now);
   const categories = [...new Set(points.map((p) => p.x ?? "(all)"))];
   const index = new Map(categories.map((k, i) => [k, i]));
   const provisional = categories.map(() => false);
