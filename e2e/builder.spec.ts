@@ -4,7 +4,7 @@ import { SANDBOX_ASINS } from "../lib/amc/sandbox/entities";
 import { signIn } from "./helpers";
 
 // The report builder as a new user meets it: template → instance and parameters → preview →
-// name and run. Each test deletes the report it made (the overview spec counts the demo reports).
+// how to run → review (e2e/wizard.spec.ts has the Recurring and Backfill ways and the zones). Each test deletes the report it made (the overview spec counts the demo reports).
 
 // Brand A ("Copperleaf Kitchen") products of the sandbox: the default campaigns' purchases land on them.
 const ASINS = SANDBOX_ASINS.filter((a) => a.brand === "A").map((a) => a.asin);
@@ -64,11 +64,18 @@ test("from a template, with the last 30 complete days and a pasted ASIN list: pr
   await expect(page.getByLabel(/Include provisional data/)).toBeChecked();
   await page.getByRole("button", { name: "Next: preview" }).click();
   const previewed = await sql.textContent();
-  await page.getByRole("button", { name: "Next: name and run" }).click();
+  await page.getByRole("button", { name: "Next: how to run" }).click();
 
-  // Step 4: the default name, then Run once now lands on the report page.
-  await expect(page.getByLabel("Report name")).toHaveValue(/^ASIN-Level Purchases \(Promoted vs Brand Halo\) - \d{4}-\d{2}-\d{2} - \d{4}-\d{2}-\d{2}$/);
-  await page.getByRole("button", { name: "Run once now" }).click();
+  // Step 4: Once is the default way; step 5 offers {Brand} - {Template} - {start} - {end}, and
+  // Create lands on the report page.
+  await expect(page.getByRole("radio", { name: /^Once/ })).toBeChecked();
+  await expect(page.getByTestId("once-window")).toContainText("(30 days, America/New_York)");
+  await page.getByRole("button", { name: "Next: review" }).click();
+  await expect(page.getByLabel("Report name")).toHaveValue(
+    /^Sandbox \(synthetic data\) - ASIN-Level Purchases \(Promoted vs Brand Halo\) - \d{4}-\d{2}-\d{2} - \d{4}-\d{2}-\d{2}$/,
+  );
+  await expect(page.getByTestId("review-sql")).toHaveText(previewed!);
+  await page.getByRole("button", { name: "Create report" }).click();
   await expect(page).toHaveURL(/\/reports\/rpt_[0-9a-z]+$/);
   const runs = page.getByTestId("run-row");
   await expect(runs).toHaveCount(1);
@@ -98,20 +105,21 @@ test("save a report with a weekly schedule and see its next run time on the repo
 
   await page.getByRole("button", { name: "Next: preview" }).click();
   await expect(page.getByTestId("preview-sql")).toContainText("new_to_brand");
-  await page.getByRole("button", { name: "Next: name and run" }).click();
+  await page.getByRole("button", { name: "Next: how to run" }).click();
 
-  await page.getByLabel("Save with a schedule").check();
+  await page.getByRole("radio", { name: /^Recurring/ }).check();
   await page.getByLabel("Schedule", { exact: true }).selectOption("weekly");
   await page.getByLabel("Time", { exact: true }).fill("03:00");
   await page.getByLabel("Weekday").selectOption("1");
   await page.getByLabel("Time zone").selectOption("America/New_York");
   const next = page.getByTestId("next-run");
-  await expect(next).toHaveCount(5);
+  await expect(next).toHaveCount(3);
   for (const run of await next.all()) await expect(run).toContainText(/^Mon \d{4}-\d{2}-\d{2} 03:00 E[SD]T/);
 
+  await page.getByRole("button", { name: "Next: review" }).click();
   const name = `Weekly new-to-brand ${Date.now()}`;
   await page.getByLabel("Report name").fill(name);
-  await page.getByRole("button", { name: "Save with schedule" }).click();
+  await page.getByRole("button", { name: "Create report" }).click();
   await expect(page).toHaveURL(/\/reports\/rpt_[0-9a-z]+$/);
   await expect(page.getByRole("heading", { name })).toBeVisible();
   await expect(page.getByTestId("schedule-card")).toHaveAttribute("data-state", "active");
