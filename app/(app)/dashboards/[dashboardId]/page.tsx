@@ -211,22 +211,31 @@ export default async function DashboardPage({ params, searchParams }: PageArgs<{
 }
 
 function WindowStrip({ windows, zone }: { windows: CombinedWindow[]; zone: string | null }) {
+  const expired = windows.some((w) => w.expired);
   return (
     <div className="text-xs text-slate-600">
       <p className="mb-1">
         Windows (newest run per window). <span className="rounded bg-amber-100 px-1 text-amber-900">Provisional</span> = ends within the last{" "}
         {PROVISIONAL_DAYS} days; AMC may still restate it.
+        {expired && (
+          <>
+            {" "}
+            <span className="rounded bg-slate-200 px-1 text-slate-500 line-through">Expired</span> = older than the retention period: its rows were removed and it adds nothing to the charts.
+          </>
+        )}
       </p>
       <ul className="flex flex-wrap gap-1" data-testid="window-strip">
         {windows.map((w) => (
           <li
             key={w.executionUuid}
             data-provisional={w.provisional}
-            title={`${formatWindow(w.start, w.end, zone)} · ${w.executionId} · ${w.rowCount} rows${w.provisional ? " · provisional" : ""}`}
-            className={`rounded px-1.5 py-0.5 tabular-nums ${w.provisional ? "bg-amber-100 text-amber-900" : "bg-slate-100"}`}
+            data-expired={w.expired}
+            title={`${formatWindow(w.start, w.end, zone)} · ${w.executionId} · ${w.expired ? "expired (retention)" : `${w.rowCount} rows`}${w.provisional ? " · provisional" : ""}`}
+            className={`rounded px-1.5 py-0.5 tabular-nums ${w.expired ? "bg-slate-200 text-slate-500 line-through" : w.provisional ? "bg-amber-100 text-amber-900" : "bg-slate-100"}`}
           >
             {w.start && w.end ? windowDays(w.start, w.end, zone).first : "—"}
             {w.provisional && " *"}
+            {w.expired && <span className="sr-only"> (expired)</span>}
           </li>
         ))}
       </ul>
