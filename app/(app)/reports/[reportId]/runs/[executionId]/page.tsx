@@ -137,7 +137,7 @@ export default async function RunPage({ params, searchParams }: PageArgs<{ repor
       <section aria-labelledby="result" className="space-y-3">
         <div className="flex items-baseline justify-between">
           <h2 id="result" className="text-base font-semibold">Result</h2>
-          {result && (
+          {result && !result.expiredAt && (
             <a
               href={`/api/executions/${run.executionId}/csv`}
               download
@@ -155,6 +155,12 @@ export default async function RunPage({ params, searchParams }: PageArgs<{ repor
         {!result ? (
           <p className="text-sm text-slate-600">
             {live ? "The result appears here when AMC finishes the run." : "This run has no stored result."}
+          </p>
+        ) : result.expiredAt ? (
+          <p data-testid="result-expired" className="text-sm text-slate-600">
+            This result&apos;s {result.rowCount.toLocaleString("en-US")} rows were removed on <LocalTime iso={result.expiredAt.toISOString()} />: stored
+            results are kept for a limited time after their window ends (13 months unless your administrator changed it). Run the
+            window again to see it.
           </p>
         ) : result.rowCount === 0 ? (
           <p data-testid="result-empty" className="text-sm text-slate-600">
