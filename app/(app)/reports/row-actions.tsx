@@ -185,6 +185,8 @@ export function RowActions({ target, onResult }: { target: RowActionsTarget; onR
             onClick={() => {
               const n = target.executionCount;
               const runs = n === 1 ? "its run" : n > 1 ? `its ${n} runs` : "its settings";
+              // Closed whichever way the question is answered: "No" ends the action too.
+              setOpen(false);
               if (!window.confirm(`Delete "${name}" (${reportId}) with ${runs}, results and schedule? This cannot be undone.`)) return;
               run("delete", () => deleteReportAction({ reportId }), (d) => ({
                 kind: "ok",
