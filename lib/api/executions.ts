@@ -7,7 +7,7 @@ import { executionForUserOrThrow, type Execution } from "../auth/guards";
 import { EXPORT_FORMATS } from "../dashboards/export";
 import { cancelRunForUser } from "../executions/cancel";
 import type { EngineDeps } from "../engine/deps";
-import { resultRowsAt } from "../results/read";
+import { expiredResult, resultRowsAt } from "../results/read";
 import { AppError } from "../errors";
 import { executionIdSchema, reportIdSchema } from "../ids";
 import { commaList, endpoints, instanceIdFilter, isoOrNull, isoTime, pageFields, pageOf, pageQuery, pick } from "./endpoint";
@@ -165,10 +165,12 @@ export async function apiResults(db: Database, user: SessionUser, executionId: s
       columns: executionResults.columns,
       columnSlots: executionResults.columnSlots,
       rowCount: executionResults.rowCount,
+      expiredAt: executionResults.expiredAt,
     })
     .from(executionResults)
     .where(eq(executionResults.executionId, execution.id));
   if (!result) throw new AppError("NOT_FOUND", "This execution has no stored result.");
+  if (result.expiredAt) throw expiredResult(result.expiredAt);
   const rows = await resultRowsAt(db, result, (q.page - 1) * q.limit, q.limit);
   return { executionId, columns: result.columns, rows, total: result.rowCount, page: q.page, limit: q.limit };
 }

@@ -13,6 +13,7 @@ import { consume } from "../limits/consume";
 import { LIMITS } from "../limits/limits";
 import { daysBetween, isValidTimeZone, localDate, windowDays } from "../params/zoned";
 import { csvStream } from "../results/csv-writer";
+import { expiredResult } from "../results/read";
 import { comparedPeriods, deltaCells, matchRowsByKey, periodQueryFields, refinePeriods, rowKey, shiftDate, valueColumns, type Period } from "./compare";
 import { combinedWindows, type CombinedWindow, type DateRange } from "./series";
 import { xlsxStream } from "./xlsx";
@@ -198,8 +199,12 @@ export async function exportExecution(
   now: Date,
 ): Promise<ExportFile> {
   const { execution, reportId } = await executionForUserOrThrow(db, user, executionId);
-  const [result] = await db.select({ columns: executionResults.columns }).from(executionResults).where(eq(executionResults.executionId, execution.id));
+  const [result] = await db
+    .select({ columns: executionResults.columns, expiredAt: executionResults.expiredAt })
+    .from(executionResults)
+    .where(eq(executionResults.executionId, execution.id));
   if (!result) throw new AppError("NOT_FOUND", "This execution has no stored result.");
+  if (result.expiredAt) throw expiredResult(result.expiredAt);
   // After the checks: a request for nothing costs nothing.
   await consume(db, [LIMITS.exportHour, LIMITS.exportDay], user.id, now);
   return {

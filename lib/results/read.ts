@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { cellsArray, cellValue } from "../../db/queries/result-cells";
 import type { ResultColumnSlot } from "../../db/schema/result-slots";
+import { AppError } from "../errors";
 
 /** What a reader needs of a stored result (execution_results' row). */
 export interface ResultRef {
@@ -12,6 +13,10 @@ export interface ResultRef {
 }
 
 export const RESULT_PAGE_SIZE = 50;
+
+/** 410 for a result retention removed: it existed, and running the window again is the way back. */
+export const expiredResult = (at: Date) =>
+  new AppError("GONE", `This result's rows were removed on ${at.toISOString().slice(0, 10)} by retention; run the window again to get it back.`);
 /** Up to this many rows a sorted page is sorted on the spot; above, through a stored order. */
 export const SORT_IN_PLACE_MAX = 20_000;
 
