@@ -35,7 +35,7 @@ export interface EndpointSpec<
   idempotent?: boolean;
   responses: Partial<Record<200 | 201 | 202 | 204, SuccessBody>>;
   /** Error statuses besides 401 (every endpoint) and 400 (any with inputs). */
-  errors: (403 | 404 | 409 | 413 | 415 | 422 | 429)[];
+  errors: (403 | 404 | 409 | 410 | 413 | 415 | 422 | 429)[];
 }
 
 /**

@@ -100,7 +100,7 @@ export const resultsEndpoint = executionsEndpoint("GET /api/v1/executions/{execu
   params: executionParams,
   query: z.strictObject({ page: pageQuery.page, limit: z.coerce.number().int().min(1).max(1000).default(100).describe("Rows per page (1–1000).") }),
   responses: { 200: resultsSchema },
-  errors: [404],
+  errors: [404, 410],
 });
 
 export const exportEndpoint = executionsEndpoint("GET /api/v1/executions/{executionId}/export", {
@@ -108,7 +108,7 @@ export const exportEndpoint = executionsEndpoint("GET /api/v1/executions/{execut
   params: executionParams,
   query: z.strictObject({ format: z.enum(EXPORT_FORMATS) }),
   responses: { 200: "file" },
-  errors: [404],
+  errors: [404, 410],
 });
 
 export async function apiListExecutions(db: Database, user: SessionUser, q: z.output<typeof listExecutionsQuery>) {

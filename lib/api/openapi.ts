@@ -47,6 +47,7 @@ const STATUS_TEXT: Record<number, string> = {
   403: "Not allowed (a read-only token on a change, or an instance that is not yours)",
   404: "Not found (or not visible to you)",
   409: "Conflict with the current state",
+  410: "Gone: the stored result was removed by retention (run the window again)",
   413: "Body too large",
   415: "Body is not JSON",
   422: "Cannot be done as asked",
