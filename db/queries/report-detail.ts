@@ -79,10 +79,17 @@ export type RunRow = Awaited<ReturnType<typeof listRuns>>["rows"][number];
 
 export async function getRunDetail(db: Database, reportUuid: string, executionUuid: string) {
   const [row] = await db
-    .select({ run: reportExecutions, reportName: reportDefinitions.name, reportId: reportDefinitions.reportId, userName: users.name })
+    .select({
+      run: reportExecutions,
+      reportName: reportDefinitions.name,
+      reportId: reportDefinitions.reportId,
+      userName: users.name,
+      advertiserTimezone: amcInstances.advertiserTimezone,
+    })
     .from(reportExecutions)
     .innerJoin(reportDefinitions, eq(reportDefinitions.id, reportExecutions.reportId))
     .leftJoin(users, eq(users.id, reportExecutions.userId))
+    .leftJoin(amcInstances, eq(amcInstances.id, reportDefinitions.instanceId))
     .where(and(eq(reportExecutions.id, executionUuid), eq(reportDefinitions.id, reportUuid)));
   if (!row) return null;
   const [result] = await db.select().from(executionResults).where(eq(executionResults.executionId, row.run.id));

@@ -16,4 +16,11 @@ describe("which zone a result's day columns are in", () => {
     expect(mixed).toMatch(/^Dates in this result \(event_date\) are in the advertiser's time zone/);
     expect(mixed).toMatch(/event_date_utc is in UTC\.$/);
   });
+
+  it("names the advertiser's zone when known, and warns when the window's zone differs", () => {
+    expect(dayColumnsNote(["day"], { advertiser: "America/New_York", window: "America/New_York" })).toBe(
+      "Dates in this result (day) are in the advertiser's time zone, America/New_York, as AMC reports them.",
+    );
+    expect(dayColumnsNote(["day"], { advertiser: "America/New_York", window: "UTC" })).toMatch(/window was in UTC, so the result can hold one more date/);
+  });
 });

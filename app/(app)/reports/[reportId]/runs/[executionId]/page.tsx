@@ -62,7 +62,7 @@ export default async function RunPage({ params, searchParams }: PageArgs<{ repor
     run.timeWindowStart && run.timeWindowEnd
       ? { first: localDate(run.timeWindowStart, zone), last: addDays(localDate(run.timeWindowEnd, zone), -1) }
       : null;
-  const zoneNote = result ? dayColumnsNote(result.columns) : null;
+  const zoneNote = result ? dayColumnsNote(result.columns, { advertiser: data.advertiserTimezone, window: zone }) : null;
 
   return (
     <div className="space-y-6">
