@@ -18,17 +18,18 @@ export interface CsvOptions {
 
 const DEFAULT_MAX_ROW_CHARS = 16 * 1024 * 1024;
 
-const COMMA = 0x2c;
-const QUOTE = 0x22;
-const LF = 0x0a;
-const CR = 0x0d;
+/** CSV's bytes (also read by lib/results/csv-scan.ts, which walks the same grammar over bytes). */
+export const COMMA = 0x2c;
+export const QUOTE = 0x22;
+export const LF = 0x0a;
+export const CR = 0x0d;
 
 // Where the reader is within the current field.
-const FIELD_START = 0;
-const UNQUOTED = 1;
-const QUOTED = 2;
+export const FIELD_START = 0;
+export const UNQUOTED = 1;
+export const QUOTED = 2;
 /** Just saw a `"` inside a quoted field: either half of `""` or the closing quote. */
-const QUOTED_QUOTE = 3;
+export const QUOTED_QUOTE = 3;
 
 export async function* parseCsv(
   stream: AsyncIterable<Uint8Array>,

@@ -1,4 +1,5 @@
 import type { ResultColumnType } from "../../db/schema/result-slots";
+import { COMMA, CR, FIELD_START, LF, QUOTE, QUOTED, QUOTED_QUOTE, UNQUOTED } from "../amc/csv";
 import { CellClass, classifyCodes, fits, joinClass, MAX_TYPED_CELL, typeOfClass } from "./column-types";
 
 /** A cell that does not fit the type the COPY is loading its column as (or a file of another shape). */
@@ -11,16 +12,6 @@ export class ScanMismatch extends Error {
     this.name = "ScanMismatch";
   }
 }
-
-const COMMA = 0x2c;
-const QUOTE = 0x22;
-const LF = 0x0a;
-const CR = 0x0d;
-
-const FIELD_START = 0;
-const UNQUOTED = 1;
-const QUOTED = 2;
-const QUOTED_QUOTE = 3;
 
 /**
  * Walks one CSV file's bytes as they stream to PostgreSQL's COPY, without decoding or
