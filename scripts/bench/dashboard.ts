@@ -1,9 +1,7 @@
-import postgres from "postgres";
 import { PgDialect } from "drizzle-orm/pg-core";
-import { createDatabase } from "../../db/client";
 import { combinedSeries, combinedSeriesSql, combinedWindows, rollupSpec, type SeriesRequest } from "../../lib/dashboards/series";
 import { loadWidgetData, pendingWork } from "../../lib/dashboards/widget-data";
-import { explain, freshBenchDatabase, round, timeMedian, type Benchmark, type BenchRow } from "./harness";
+import { explain, benchDatabase, round, timeMedian, type Benchmark, type BenchRow } from "./harness";
 
 const SEGMENTS = Number(process.env.BENCH_DASHBOARD_SEGMENTS ?? 52);
 const ROWS = Number(process.env.BENCH_DASHBOARD_ROWS ?? 10_000);
@@ -34,9 +32,7 @@ export const dashboardBenchmark: Benchmark = {
   name: "dashboard",
   description: `widgets over ${SEGMENTS} weekly segments × ${ROWS.toLocaleString("en-US")} rows, beside a typed aggregate`,
   async run({ adminUrl, log }) {
-    const url = await freshBenchDatabase(adminUrl, "amc_bench_dashboard");
-    const sql = postgres(url, { max: 2, onnotice: () => {} });
-    const handle = createDatabase(url, { max: 4 });
+    const { sql, db, close } = await benchDatabase(adminUrl, "amc_bench_dashboard", 4);
     try {
       const [report] = await sql`INSERT INTO report_definitions (report_id, name) VALUES ('rpt_bench_dash', 'Dashboard bench') RETURNING id`;
       const reportUuid = report!.id as string;
@@ -77,7 +73,6 @@ export const dashboardBenchmark: Benchmark = {
       await sql`ANALYZE`;
       log(`generated in ${round((performance.now() - t0) / 1000, 1)} s`);
 
-      const db = handle.db;
       const cases: { label: string; req: SeriesRequest; limit: string }[] = [
         { label: "line: x=day, y=spend,sales", req: { x: "day", y: ["spend", "sales"] }, limit: "SELECT day, sum(spend), sum(sales) FROM bench_typed GROUP BY 1 ORDER BY 1" },
         { label: "bar: x=channel, y=sales", req: { x: "channel", y: ["sales"] }, limit: "SELECT channel, sum(sales) FROM bench_typed GROUP BY 1 ORDER BY 1" },
@@ -140,8 +135,7 @@ export const dashboardBenchmark: Benchmark = {
       rows.push({ query: "EXPLAIN ANALYZE line", groups: null, "median ms": round(plan.executionMs, 1), "first view ms": null, "limit ms (typed aggregate)": null, "× limit": null });
       return { name: "dashboard", meta: { segments: SEGMENTS, rowsPerSegment: ROWS, reruns: RERUNS, plan }, rows, warnings };
     } finally {
-      await handle.close();
-      await sql.end();
+      await close();
     }
   },
 };

@@ -3,6 +3,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { startEmbeddedPostgres, withDatabase } from "../../db/embedded";
 import { runMigrations } from "../../db/migrate";
+import { createDatabase } from "../../db/client";
 
 /** What every benchmark gets: a PostgreSQL server to create its own database on. */
 export interface BenchContext {
@@ -60,6 +61,17 @@ export async function freshBenchDatabase(adminUrl: string, name: string): Promis
   const url = withDatabase(adminUrl, name);
   await runMigrations(url);
   return url;
+}
+
+/**
+ * A fresh migrated database with both of its clients: raw postgres.js (COPY, generation, EXPLAIN)
+ * and the app's drizzle pool (the functions the pages call). `close` ends both.
+ */
+export async function benchDatabase(adminUrl: string, name: string, max = 4) {
+  const url = await freshBenchDatabase(adminUrl, name);
+  const sql = postgres(url, { max: 2, onnotice: () => {} });
+  const handle = createDatabase(url, { max });
+  return { url, sql, db: handle.db, close: async () => (await handle.close(), await sql.end()) };
 }
 
 export function median(values: number[]): number {

@@ -1,8 +1,7 @@
 import postgres from "postgres";
-import { createDatabase } from "../../db/client";
 import type { ResultColumnSlot } from "../../db/schema/result-slots";
 import { ensureSortOrder, RESULT_PAGE_SIZE, resultPage, type ResultRef } from "../../lib/results/read";
-import { freshBenchDatabase, round, timeMedian, type Benchmark, type BenchRow } from "./harness";
+import { benchDatabase, round, timeMedian, type Benchmark, type BenchRow } from "./harness";
 
 const ROWS = Number(process.env.BENCH_RESULT_ROWS ?? 1_000_000);
 
@@ -16,9 +15,7 @@ export const resultPagesBenchmark: Benchmark = {
   name: "result-pages",
   description: `pages of a ${ROWS.toLocaleString("en-US")}-row result, any column sorted`,
   async run({ adminUrl, log }) {
-    const url = await freshBenchDatabase(adminUrl, "amc_bench_result_pages");
-    const sql = postgres(url, { max: 2, onnotice: () => {} });
-    const handle = createDatabase(url, { max: 2 });
+    const { sql, db, close } = await benchDatabase(adminUrl, "amc_bench_result_pages", 2);
     try {
       const [report] = await sql`INSERT INTO report_definitions (report_id, name) VALUES ('rpt_bench_pages', 'Pages bench') RETURNING id`;
       const [exec] = await sql`
@@ -42,7 +39,6 @@ export const resultPagesBenchmark: Benchmark = {
                (g::int8 * 2654435761 % 1000003), ((g::int8 * 40503 % 100000) / 100.0)::numeric
         FROM generate_series(1, ${ROWS}) g`;
       await sql`ANALYZE execution_result_rows`;
-      const db = handle.db;
       const ref: ResultRef = { resultKey: Number(res!.result_key), columns, columnSlots: slots, rowCount: ROWS };
       const lastPage = Math.ceil(ROWS / RESULT_PAGE_SIZE);
       const rows: BenchRow[] = [];
@@ -73,8 +69,7 @@ export const resultPagesBenchmark: Benchmark = {
       }
       return { name: "result-pages", meta: { rows: ROWS }, rows, warnings };
     } finally {
-      await handle.close();
-      await sql.end();
+      await close();
     }
   },
 };
