@@ -18,7 +18,7 @@ export const RESULT_PAGE_SIZE = 50;
 export const expiredResult = (at: Date) =>
   new AppError("GONE", `This result's rows were removed on ${at.toISOString().slice(0, 10)} by retention; run the window again to get it back.`);
 /** Up to this many rows a sorted page is sorted on the spot; above, through a stored order. */
-export const SORT_IN_PLACE_MAX = 20_000;
+export const SORT_IN_PLACE_MAX = 2_000;
 
 export type ResultPageRow = {
   rowNo: number;
