@@ -34,7 +34,7 @@ async function allIds(ref: ResultRef, sortColumn: number | undefined, dir: "asc"
 
 /** The order a user expects: typed value, nulls last ascending (first descending), then row order. */
 function expected(ref: ResultRef, rows: (string | null)[][], col: number, dir: "asc" | "desc") {
-  const key = (r: (string | null)[]) => r[col];
+  const key = (r: (string | null)[]) => r[col] ?? null;
   const typed = (v: string | null) => (v === null ? null : ref.columnSlots[col]!.type === "text" || ref.columnSlots[col]!.type === "date" ? v : Number(v));
   const sorted = [...rows].sort((a, b) => {
     const x = typed(key(a));
