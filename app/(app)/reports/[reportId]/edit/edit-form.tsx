@@ -108,6 +108,7 @@ export function EditReportForm({
         errors={fieldErrors}
         onChange={(n: string, v: FormValue) => setValues((prev) => ({ ...prev, [n]: v }))}
         onBlur={() => {}}
+        instanceId={report.instanceId}
       />
       {preview && (
         <div className="space-y-2">
