@@ -3,7 +3,7 @@ import type postgres from "postgres";
 import type { Database } from "../../db/client";
 import { executionResults, queryTemplates, reportExecutions } from "../../db/schema";
 import type { ResultFile } from "../amc/gateway";
-import { ensureReportDashboard } from "../dashboards/create";
+import { onExecutionCompleted } from "../dashboards/create";
 import { storeResult } from "../results/store";
 import { windowDays } from "../params/zoned";
 
@@ -98,13 +98,23 @@ export async function seedDemoResults(db: Database, client: postgres.Sql, campai
          WHERE id = ${run.id}`;
     });
   }
-  // What the engine's follow-up does for a completed run: the report's dashboard, once.
+  // The engine's follow-up of a completed run (onExecutionCompleted, as followUpCompleted calls
+  // it): the report's dashboard, once, and its widgets' rollups of this result.
   const unfollowed = await db
-    .select({ id: reportExecutions.id, reportId: reportExecutions.reportId, completedAt: reportExecutions.completedAt })
+    .select({ id: reportExecutions.id })
     .from(reportExecutions)
-    .where(and(like(reportExecutions.executionId, "exec\\_demo%"), eq(reportExecutions.status, "completed"), isNull(reportExecutions.followedUpAt)));
+    .where(and(like(reportExecutions.executionId, "exec\\_demo%"), eq(reportExecutions.status, "completed"), isNull(reportExecutions.followedUpAt)))
+    // Oldest first, as the engine follows runs up in completion order.
+    .orderBy(reportExecutions.completedAt);
   for (const run of unfollowed) {
-    if (run.reportId) await ensureReportDashboard(db, run.reportId);
+    try {
+      await onExecutionCompleted(db, run.id);
+    } catch (e) {
+      // As in the engine: a failed follow-up stays owed (followed_up_at NULL) and the tick's
+      // follow-up phase retries it; the demo data is still usable meanwhile.
+      console.warn(JSON.stringify({ level: "warn", msg: "demo follow-up failed, left to the engine", error: e instanceof Error ? e.message : String(e) }));
+      continue;
+    }
     await db
       .update(reportExecutions)
       .set({ followedUpAt: sql`COALESCE(${reportExecutions.completedAt}, now())` })
