@@ -22,6 +22,9 @@ async function store(files: ResultFile[]) {
   const stored = await t.sql.begin((tx) =>
     storeResult(tx, { executionUuid: run.id, reportUuid: report.id, windowStart: null, windowEnd: null }, files),
   );
+  // Stored as JSON arrays (not a JSON string of one), through the plain client the engine uses.
+  const [meta] = await t.sql<{ columns: unknown; column_slots: unknown }[]>`SELECT columns, column_slots FROM execution_results WHERE execution_id = ${run.id}`;
+  expect(meta).toEqual({ columns: stored.columns, column_slots: stored.slots });
   const rows = await t.sql.unsafe(`SELECT * FROM execution_result_rows WHERE result_key = ${stored.resultKey} ORDER BY row_no`);
   const cells = rows.map((r) =>
     stored.slots.map((s) => {

@@ -59,7 +59,7 @@ export async function storeResult(tx: Tx, target: StoreTarget, files: ResultFile
   await tx`
     INSERT INTO execution_results (execution_id, report_id, columns, column_slots, row_count, size_bytes,
                                    window_start, window_end, result_key, ingest_path, note)
-    VALUES (${target.executionUuid}, ${target.reportUuid}, ${JSON.stringify(stored.columns)}::jsonb, ${JSON.stringify(stored.slots)}::jsonb,
+    VALUES (${target.executionUuid}, ${target.reportUuid}, ${JSON.stringify(stored.columns)}::text::jsonb, ${JSON.stringify(stored.slots)}::text::jsonb,
             ${stored.rowCount}, ${stored.sizeBytes}, ${iso(target.windowStart)}::timestamptz, ${iso(target.windowEnd)}::timestamptz, ${resultKey},
             ${stored.path}, ${stored.note})`;
   return { resultKey, ...stored };
@@ -67,8 +67,9 @@ export async function storeResult(tx: Tx, target: StoreTarget, files: ResultFile
 
 type Loaded = Omit<StoredResult, "resultKey">;
 
-// Dates and JSON as text: drizzle's postgres.js client (the demo seed and tests store through it)
-// switches those serializers off.
+// Dates and JSON as text, cast in SQL: drizzle's postgres.js client (the demo seed and tests store
+// through it) switches those serializers off, while the engine's plain client would serialize a
+// jsonb parameter again (a JSON string of the JSON); a text parameter is the same on both.
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 async function load(tx: Tx, resultKey: number, files: ResultFile[]): Promise<Loaded> {
