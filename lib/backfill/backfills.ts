@@ -13,7 +13,7 @@ import { createExecution } from "../executions/create";
 import type { EngineDeps } from "../engine/deps";
 import { newCollectionId } from "../ids";
 import { addDays, localDate } from "../params/zoned";
-import { MAX_LOOKBACK_DAYS, planSegments, PlanError, segmentTypeSchema, type Plan, type Segment } from "./plan";
+import { backfillWindowFields, MAX_LOOKBACK_DAYS, planSegments, PlanError, type Plan, type Segment } from "./plan";
 
 /** Collection statuses that count as "a backfill is running on this report". */
 export const ACTIVE_COLLECTION_STATUSES = ["pending", "running", "paused"] as const satisfies readonly CollectionStatus[];
@@ -21,20 +21,7 @@ export const ACTIVE_COLLECTION_STATUSES = ["pending", "running", "paused"] as co
 const reportIdSchema = z.string().regex(/^rpt_[0-9a-z]+$/, "Not a report id.");
 const collectionIdSchema = z.string().regex(/^col_[0-9a-z]+$/, "Not a backfill id.");
 
-export const backfillInputSchema = z.strictObject({
-  reportId: reportIdSchema,
-  lookbackDays: z.coerce
-    .number({ error: "Enter a number of days." })
-    .int("Enter whole days.")
-    .min(1, "Pick at least 1 day.")
-    .max(MAX_LOOKBACK_DAYS, `A backfill can cover at most ${MAX_LOOKBACK_DAYS} days.`),
-  segmentType: segmentTypeSchema,
-  /**
-   * Exclusive end anchor (the first day NOT included), a calendar date in the report's zone.
-   * Absent or empty: today − the template's lag, as product.md §3.5 says.
-   */
-  endDate: z.iso.date("Use a date like 2026-03-01.").optional().or(z.literal("").transform(() => undefined)),
-});
+export const backfillInputSchema = z.strictObject({ reportId: reportIdSchema, ...backfillWindowFields });
 export type BackfillInput = z.infer<typeof backfillInputSchema>;
 
 export const backfillRefSchema = z.strictObject({ reportId: reportIdSchema, collectionId: collectionIdSchema });
@@ -64,14 +51,24 @@ async function reportFor(db: Database, user: SessionUser, reportId: string, lock
   return withLag(db, await reportForUserOrThrow(db, user, reportId, { lock }));
 }
 
-function plan(report: ReportForBackfill, input: Pick<BackfillInput, "lookbackDays" | "segmentType" | "endDate">, now: Date): Plan {
+function plan(report: ReportForBackfill, input: BackfillWindow, now: Date): Plan {
+  return planWindow({ ...input, zone: report.timezone, lagDays: report.lagDays }, now);
+}
+
+type BackfillWindow = Pick<BackfillInput, "lookbackDays" | "segmentType" | "endDate">;
+
+/**
+ * The segments of a backfill window in `zone`, capped at MAX_LOOKBACK_DAYS; a window the plan
+ * rejects is the user's field error. Shared with the wizard's preview of a report not yet made.
+ */
+export function planWindow(input: BackfillWindow & { zone: string; lagDays: number }, now: Date): Plan {
   try {
     return planSegments({
       lookbackDays: input.lookbackDays,
       segmentType: input.segmentType,
       endDate: input.endDate,
-      zone: report.timezone,
-      lagDays: report.lagDays,
+      zone: input.zone,
+      lagDays: input.lagDays,
       maxLookbackDays: MAX_LOOKBACK_DAYS,
       now,
     });

@@ -10,6 +10,24 @@ export const AMC_HISTORY_MONTHS = 13;
 export const segmentTypeSchema = z.enum(SEGMENT_TYPES);
 
 /**
+ * The window fields a backfill form sends (an existing report's backfill and the wizard's
+ * Backfill way alike): spread into each request schema.
+ */
+export const backfillWindowFields = {
+  lookbackDays: z.coerce
+    .number({ error: "Enter a number of days." })
+    .int("Enter whole days.")
+    .min(1, "Pick at least 1 day.")
+    .max(MAX_LOOKBACK_DAYS, `A backfill can cover at most ${MAX_LOOKBACK_DAYS} days.`),
+  segmentType: segmentTypeSchema,
+  /**
+   * Exclusive end anchor (the first day NOT included), a calendar date in the report's zone.
+   * Absent or empty: today − the template's lag, as product.md §3.5 says.
+   */
+  endDate: z.iso.date("Use a date like 2026-03-01.").optional().or(z.literal("").transform(() => undefined)),
+};
+
+/**
  * One segment: whole local days, half-open `[start, end)`. `start`/`end` are calendar dates in
  * the plan's zone (`end` is the first day NOT included), `lastDay` the last day included.
  */

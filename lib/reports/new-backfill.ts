@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import type { SessionUser } from "../../db/queries/access";
-import { MAX_LOOKBACK_DAYS, planSegments, PlanError, segmentTypeSchema, type Plan } from "../backfill/plan";
+import { planWindow } from "../backfill/backfills";
+import { backfillWindowFields, type Plan } from "../backfill/plan";
 import { AppError } from "../errors";
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from "../executions/settings";
 import { addDays, canonicalTimeZone, localDate } from "../params/zoned";
@@ -17,14 +18,7 @@ export const newBackfillPreviewSchema = z.strictObject({
   templateId: z.string().trim().min(1).max(100),
   instanceId: z.string().trim().min(1).max(100),
   timezone: z.string().max(100),
-  lookbackDays: z.coerce
-    .number({ error: "Enter a number of days." })
-    .int("Enter whole days.")
-    .min(1, "Pick at least 1 day.")
-    .max(MAX_LOOKBACK_DAYS, `A backfill can cover at most ${MAX_LOOKBACK_DAYS} days.`),
-  segmentType: segmentTypeSchema,
-  /** Exclusive end anchor (first day not included); empty = today − the template's lag. */
-  endDate: z.iso.date("Use a date like 2026-03-01.").optional().or(z.literal("").transform(() => undefined)),
+  ...backfillWindowFields,
 });
 export type NewBackfillPreviewRequest = z.output<typeof newBackfillPreviewSchema>;
 
@@ -73,13 +67,7 @@ export async function previewNewBackfill(db: Database, user: SessionUser, input:
   const zone = canonicalTimeZone(input.timezone);
   if (!zone) throw new AppError("VALIDATION_ERROR", "Pick a time zone.", { timezone: ["Not a time zone name."] });
   const lagDays = template.dataLagDays;
-  let plan: Plan;
-  try {
-    plan = planSegments({ lookbackDays: input.lookbackDays, segmentType: input.segmentType, zone, lagDays, endDate: input.endDate, maxLookbackDays: MAX_LOOKBACK_DAYS, now });
-  } catch (e) {
-    if (e instanceof PlanError) throw new AppError("VALIDATION_ERROR", e.message, { [e.field]: [e.message] });
-    throw e;
-  }
+  const plan = planWindow({ ...input, zone, lagDays }, now);
   return {
     zone,
     segmentType: plan.segmentType,
