@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SEGMENT_TYPES } from "../../db/schema/collections";
 import { addDays, daysBetween, firstOfMonth, firstOfQuarter, isoWeekday, localDate, startOfLocalDay } from "../params/zoned";
+import { mulberry32 } from "../random";
 import { planSegments, PlanError, type Plan } from "./plan";
 
 describe("product story 4 and §3.5 examples", () => {
@@ -65,18 +66,6 @@ describe("product story 4 and §3.5 examples", () => {
   });
 });
 
-// A small deterministic PRNG so failures reproduce.
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const ZONES = ["UTC", "America/New_York", "Europe/Berlin", "Australia/Sydney", "America/Sao_Paulo", "Asia/Kolkata", "Pacific/Chatham", "America/Havana", "Europe/London"];
 
 function checkTiling(plan: Plan) {
@@ -139,7 +128,7 @@ function checkTiling(plan: Plan) {
 
 describe("segments tile the range exactly (property-style)", () => {
   it("over 150 random periods, zones (DST included) and all segment types", () => {
-    const rand = rng(20261125);
+    const rand = mulberry32(20261125); // deterministic, so failures reproduce
     let checked = 0;
     for (let k = 0; k < 150; k++) {
       const zone = ZONES[Math.floor(rand() * ZONES.length)]!;

@@ -6,6 +6,7 @@ import type { ResultFile } from "../amc/gateway";
 import { onExecutionCompleted } from "../dashboards/create";
 import { storeResult } from "../results/store";
 import { windowDays } from "../params/zoned";
+import { mulberry32 } from "../random";
 
 /**
  * Stored results for the demo's completed runs, so that each one opens a result page and a
@@ -140,16 +141,9 @@ function csvCell(v: string | number): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** A small deterministic generator (mulberry32) seeded by the run's id: re-seeding writes the same rows. */
+/** The run's id hashed (FNV-1a) into a mulberry32 seed: re-seeding writes the same rows. */
 function prng(seed: string): () => number {
   let h = 2166136261;
   for (const ch of seed) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
-  let a = h >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(h);
 }

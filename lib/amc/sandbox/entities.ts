@@ -5,6 +5,8 @@
  * entities (line items, ASINs, terms) come from a fixed-seed PRNG for the same reason.
  */
 
+import { mulberry32 } from "../../random";
+
 export type SandboxBrand = "A" | "B";
 export type SandboxChannel = "DSP" | "SP" | "SB" | "SD" | "STV";
 export type SandboxCampaignKind =
@@ -132,17 +134,6 @@ export const SANDBOX_CAMPAIGNS: readonly SandboxCampaign[] = CAMPAIGN_ROWS.map(
 
 // ---------------------------------------------------------------------------------------------
 // Fixed-seed PRNG for the secondary entities (never the data seed: ids must not move with it).
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rand = mulberry32(0x5a4db0c5);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
