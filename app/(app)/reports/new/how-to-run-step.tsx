@@ -1,13 +1,14 @@
 "use client";
 
 import { useId } from "react";
-import { buttonClass, ErrorBanner } from "@/app/_components/form";
+import { ErrorBanner } from "@/app/_components/form";
 import { ScheduleFields } from "../_builder/schedule-fields";
 import { ScheduleRuns } from "../_builder/schedule-runs";
 import { ZoneWarning } from "../_builder/time-zone";
-import { WindowPicker } from "../_builder/window-picker";
 import { BackfillFields } from "./backfill-fields";
 import type { BuilderAction, BuilderState, RunKind } from "./builder-state";
+import { StepNav } from "./step-nav";
+import { StepWindowPicker } from "./step-window";
 
 const WAYS: { kind: RunKind; label: string; hint: string }[] = [
   { kind: "once", label: "Once", hint: "One run now, over the dates below." },
@@ -38,17 +39,9 @@ export function HowToRunStep({
   onNext: () => void;
 }) {
   const id = useId();
-  const { runKind, preview, schedulePreview, scheduleError, submitError, template } = state;
+  const { runKind, preview, schedulePreview, scheduleError, submitError } = state;
   const scheduleErrors = { ...(scheduleError?.fieldErrors ?? {}), ...(submitError?.fieldErrors ?? {}) };
-  const windowPicker = (
-    <WindowPicker
-      state={state.window}
-      onChange={(window) => dispatch({ type: "setWindow", window })}
-      dataLagDays={template.dataLagDays}
-      errors={windowErrors}
-      provisional={preview?.timeWindow.provisional ?? false}
-    />
-  );
+  const windowPicker = <StepWindowPicker state={state} dispatch={dispatch} errors={windowErrors} />;
   // Decided on the server's latest answers: a window being re-checked is not ready yet.
   const windowReady = Boolean(preview?.valid) && !state.checking;
   const ready =
@@ -136,14 +129,7 @@ export function HowToRunStep({
         <ZoneWarning zone={timezone} advertiserZone={advertiserZone} onUseAdvertiserZone={() => dispatch({ type: "setZone", zone: advertiserZone })} />
       </div>
 
-      <div className="flex gap-3">
-        <button type="button" onClick={() => dispatch({ type: "goTo", step: 3 })} className={buttonClass("secondary", "lg")}>
-          Back
-        </button>
-        <button type="button" onClick={onNext} disabled={!ready} className={buttonClass("primary", "lg")}>
-          Next: review
-        </button>
-      </div>
+      <StepNav onBack={() => dispatch({ type: "goTo", step: 3 })} onNext={onNext} next="Next: review" nextDisabled={!ready} />
     </section>
   );
 }

@@ -3,13 +3,14 @@
 import { useId } from "react";
 import type { FormIssue } from "@/lib/params/render";
 import type { BuilderInstance } from "@/lib/templates/queries";
-import { buttonClass, inputClass, Labeled } from "@/app/_components/form";
+import { inputClass, Labeled } from "@/app/_components/form";
 import { ParamFields } from "../_builder/param-fields";
 import { useMappingPrefill } from "../_builder/param-prefill";
 import { TimeZoneSelect } from "../_builder/time-zone";
-import { WindowPicker } from "../_builder/window-picker";
 import type { BuilderAction, BuilderState } from "./builder-state";
 import { LiveStatus } from "./live-status";
+import { StepNav } from "./step-nav";
+import { StepWindowPicker } from "./step-window";
 
 /** Step 2: the instance, the zone, the dates and the template's parameters, checked live. */
 export function ParametersStep({
@@ -73,13 +74,7 @@ export function ParametersStep({
             </Labeled>
             <TimeZoneSelect id={`${id}-zone`} zones={zones} value={timezone} onChange={(zone) => dispatch({ type: "setZone", zone })} />
           </div>
-          <WindowPicker
-            state={state.window}
-            onChange={(window) => dispatch({ type: "setWindow", window })}
-            dataLagDays={template.dataLagDays}
-            errors={windowErrors}
-            provisional={preview?.timeWindow.provisional ?? false}
-          />
+          <StepWindowPicker state={state} dispatch={dispatch} errors={windowErrors} />
           {prefill.brandChooser}
           <ParamFields
             defs={template.defs}
@@ -101,14 +96,7 @@ export function ParametersStep({
         </div>
         <LiveStatus preview={preview} checking={state.checking} />
       </div>
-      <div className="flex gap-3">
-        <button type="button" onClick={() => dispatch({ type: "goTo", step: 1 })} className={buttonClass("secondary", "lg")}>
-          Back
-        </button>
-        <button type="button" onClick={onPreview} disabled={!canPreview} className={buttonClass("primary", "lg")}>
-          Next: preview
-        </button>
-      </div>
+      <StepNav onBack={() => dispatch({ type: "goTo", step: 1 })} onNext={onPreview} next="Next: preview" nextDisabled={!canPreview} />
     </section>
   );
 }

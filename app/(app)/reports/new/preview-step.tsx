@@ -2,8 +2,8 @@
 
 import { useId } from "react";
 import type { ValidationResponse } from "@/lib/reports/validate";
-import { buttonClass } from "@/app/_components/form";
 import { WindowSummary } from "../_builder/window-summary";
+import { StepNav } from "./step-nav";
 
 /** Step 3: the exact SQL the server renders, the resolved window and the warnings. */
 export function PreviewStep({
@@ -40,14 +40,7 @@ export function PreviewStep({
           {preview.previewSql ?? "(not valid yet)"}
         </pre>
       </div>
-      <div className="flex gap-3">
-        <button type="button" onClick={onBack} className={buttonClass("secondary", "lg")}>
-          Back
-        </button>
-        <button type="button" onClick={onNext} disabled={!preview.valid} className={buttonClass("primary", "lg")}>
-          Next: how to run
-        </button>
-      </div>
+      <StepNav onBack={onBack} onNext={onNext} next="Next: how to run" nextDisabled={!preview.valid} />
     </section>
   );
 }

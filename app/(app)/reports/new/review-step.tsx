@@ -1,10 +1,11 @@
 "use client";
 
 import { useId } from "react";
-import { buttonClass, ErrorBanner } from "@/app/_components/form";
+import { ErrorBanner } from "@/app/_components/form";
 import { ReportNameFields } from "../_builder/report-name-fields";
 import { ZoneWarning } from "../_builder/time-zone";
 import type { BuilderAction, BuilderState } from "./builder-state";
+import { StepNav } from "./step-nav";
 
 /**
  * Step 5, Review: the name (the original's convention offered, editable), a summary of what
@@ -86,14 +87,13 @@ export function ReviewStep({
           </pre>
         </details>
       </div>
-      <div className="flex gap-3">
-        <button type="button" onClick={() => dispatch({ type: "goTo", step: 4 })} className={buttonClass("secondary", "lg")} disabled={submitting}>
-          Back
-        </button>
-        <button type="button" onClick={onSubmit} disabled={submitting || !name.trim()} aria-busy={submitting} className={buttonClass("primary", "lg")}>
-          {submitting ? "Creating…" : "Create report"}
-        </button>
-      </div>
+      <StepNav
+        onBack={() => dispatch({ type: "goTo", step: 4 })}
+        onNext={onSubmit}
+        next={submitting ? "Creating…" : "Create report"}
+        nextDisabled={submitting || !name.trim()}
+        busy={submitting}
+      />
     </section>
   );
 }
