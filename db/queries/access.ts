@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, exists, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../client";
-import { userInstanceAccess, type UserRole } from "../schema";
+import { amcInstances, userInstanceAccess, type UserRole } from "../schema";
 
 // Who may see which AMC instance, as read models. The guards that turn a "no" into an error
 // (assertInstanceAccess, the ...ForUserOrThrow loaders) live in lib/auth; here is only the data.
@@ -33,4 +33,19 @@ export async function canAccessInstance(db: Database, user: SessionUser, instanc
     .where(and(eq(userInstanceAccess.userId, user.id), eq(userInstanceAccess.instanceId, instanceUuid)))
     .limit(1);
   return rows.length > 0;
+}
+
+/**
+ * A WHERE condition on amc_instances for the instances `user` may see: none for an admin (all),
+ * else a correlated EXISTS on the user's grants (a join would not add rows either, but this
+ * composes with any other condition through and()).
+ */
+export function visibleInstancesWhere(db: Database, user: SessionUser): SQL | undefined {
+  if (user.role === "admin") return undefined;
+  return exists(
+    db
+      .select({ one: sql`1` })
+      .from(userInstanceAccess)
+      .where(and(eq(userInstanceAccess.instanceId, amcInstances.id), eq(userInstanceAccess.userId, user.id))),
+  );
 }

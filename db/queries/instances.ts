@@ -1,8 +1,8 @@
 import "server-only";
-import { and, asc, desc, eq, exists, sql } from "drizzle-orm";
+import { asc, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { amcAccounts, amcInstances, instanceBrandMappings, reportDefinitions, userInstanceAccess, users, type ExecutionStatus, type InstanceType } from "../schema";
-import { type SessionUser } from "./access";
+import { type SessionUser, visibleInstancesWhere } from "./access";
 import { grantedInstanceColumns } from "./users";
 
 // Read models for the Instances page. Account columns are listed one by one: the encrypted
@@ -12,7 +12,8 @@ import { grantedInstanceColumns } from "./users";
 // columns unqualified in a single-table select, so `${outer.id}` in hand-written SQL could
 // silently bind to the inner table's own `id`. A builder always qualifies them.
 
-export interface InstanceListRow {
+/** An instance as the list and its own page show it (no account columns). */
+export interface InstanceSummary {
   id: string;
   instanceId: string;
   instanceName: string;
@@ -22,6 +23,18 @@ export interface InstanceListRow {
   isActive: boolean;
   isBuiltinSandbox: boolean;
   lastSyncedAt: Date | null;
+}
+
+const instanceSummaryColumns = {
+  ...grantedInstanceColumns,
+  region: amcInstances.region,
+  marketplaceId: amcInstances.marketplaceId,
+  isActive: amcInstances.isActive,
+  isBuiltinSandbox: amcInstances.isBuiltinSandbox,
+  lastSyncedAt: amcInstances.lastSyncedAt,
+};
+
+export interface InstanceListRow extends InstanceSummary {
   accountName: string | null;
   accountStatus: string | null;
   reportCount: number;
@@ -36,27 +49,16 @@ export async function listInstancesForUser(db: Database, user: SessionUser): Pro
     .select({ n: sql<number>`count(*)::int` })
     .from(reportDefinitions)
     .where(eq(reportDefinitions.instanceId, amcInstances.id));
-  const granted = exists(
-    db
-      .select({ one: sql`1` })
-      .from(userInstanceAccess)
-      .where(and(eq(userInstanceAccess.instanceId, amcInstances.id), eq(userInstanceAccess.userId, user.id))),
-  );
   return db
     .select({
-      ...grantedInstanceColumns,
-      region: amcInstances.region,
-      marketplaceId: amcInstances.marketplaceId,
-      isActive: amcInstances.isActive,
-      isBuiltinSandbox: amcInstances.isBuiltinSandbox,
-      lastSyncedAt: amcInstances.lastSyncedAt,
+      ...instanceSummaryColumns,
       accountName: amcAccounts.accountName,
       accountStatus: amcAccounts.status,
       reportCount: sql<number>`(${reportCount})`,
     })
     .from(amcInstances)
     .leftJoin(amcAccounts, eq(amcAccounts.id, amcInstances.accountId))
-    .where(user.role === "admin" ? undefined : granted)
+    .where(visibleInstancesWhere(db, user))
     .orderBy(asc(amcInstances.instanceName), asc(amcInstances.instanceId));
 }
 
@@ -106,16 +108,7 @@ export async function listAmcAccounts(db: Database): Promise<AccountListRow[]> {
 
 // ---- one instance's page -------------------------------------------------------------------
 
-export interface InstanceDetail {
-  id: string;
-  instanceId: string;
-  instanceName: string;
-  instanceType: InstanceType;
-  region: string;
-  marketplaceId: string | null;
-  isActive: boolean;
-  isBuiltinSandbox: boolean;
-  lastSyncedAt: Date | null;
+export interface InstanceDetail extends InstanceSummary {
   /** The linked account without its secrets, or null (the built-in sandbox, or never linked). */
   account: AccountView | null;
 }
@@ -124,15 +117,7 @@ export interface InstanceDetail {
 export async function getInstanceDetail(db: Database, amcInstanceId: string): Promise<InstanceDetail | null> {
   const [row] = await db
     .select({
-      id: amcInstances.id,
-      instanceId: amcInstances.instanceId,
-      instanceName: amcInstances.instanceName,
-      instanceType: amcInstances.instanceType,
-      region: amcInstances.region,
-      marketplaceId: amcInstances.marketplaceId,
-      isActive: amcInstances.isActive,
-      isBuiltinSandbox: amcInstances.isBuiltinSandbox,
-      lastSyncedAt: amcInstances.lastSyncedAt,
+      ...instanceSummaryColumns,
       accountUuid: amcAccounts.id,
       account: accountViewColumns,
     })

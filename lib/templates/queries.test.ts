@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { freshDatabase } from "../../test/db";
 import { grant, makeInstance, makeReport, makeTemplate, makeUser } from "../../test/factories";
-import { getTemplateDetail, listTemplates } from "./queries";
+import { getTemplateDetail, listBuilderInstances, listTemplates } from "./queries";
 
 const { db } = await freshDatabase();
 
@@ -26,5 +26,24 @@ describe("template usage counts", () => {
     expect(await usage(member)).toEqual({ list: [["usage_probe", 2]], detail: 2 });
     // No grants at all: the template is still listed (templates are not per instance), counted 0.
     expect(await usage(stranger)).toEqual({ list: [["usage_probe", 0]], detail: 0 });
+  });
+});
+
+describe("the builder's instances", () => {
+  it("are the active ones, and for a member only those granted to them", async () => {
+    const granted = await makeInstance(db, { instanceName: "A granted" });
+    const grantedInactive = await makeInstance(db, { instanceName: "B granted, inactive", isActive: false });
+    const other = await makeInstance(db, { instanceName: "C other" });
+    const admin = await makeUser(db, { role: "admin" });
+    const member = await makeUser(db, { role: "member" });
+    const stranger = await makeUser(db, { role: "member" });
+    await grant(db, member.id, granted.id);
+    await grant(db, member.id, grantedInactive.id);
+    await grant(db, stranger.id, other.id);
+
+    const probes = new Set([granted.instanceId, grantedInactive.instanceId, other.instanceId]);
+    const ids = async (user: typeof admin) => (await listBuilderInstances(db, user)).map((i) => i.instanceId).filter((i) => probes.has(i));
+    expect(await ids(admin)).toEqual([granted.instanceId, other.instanceId]);
+    expect(await ids(member)).toEqual([granted.instanceId]);
   });
 });

@@ -1,9 +1,9 @@
 import "server-only";
-import { and, asc, count, eq, exists, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../../db/client";
-import { amcInstances, queryTemplates, reportDefinitions, userInstanceAccess } from "../../db/schema";
-import { instanceScope, type InstanceScope, type SessionUser } from "../../db/queries/access";
+import { amcInstances, queryTemplates, reportDefinitions } from "../../db/schema";
+import { instanceScope, visibleInstancesWhere, type InstanceScope, type SessionUser } from "../../db/queries/access";
 import type { ParamDef } from "../params/definitions";
 import type { WindowSpec } from "../params/window";
 import { readReportConfig, readUiSchema, type ReportConfig, type UiSchema } from "./config";
@@ -175,12 +175,6 @@ export interface BuilderInstance {
 
 /** Instances a report can be created on: active, and (for members) granted. */
 export async function listBuilderInstances(db: Database, user: SessionUser): Promise<BuilderInstance[]> {
-  const granted = exists(
-    db
-      .select({ one: sql`1` })
-      .from(userInstanceAccess)
-      .where(and(eq(userInstanceAccess.instanceId, amcInstances.id), eq(userInstanceAccess.userId, user.id))),
-  );
   return db
     .select({
       instanceId: amcInstances.instanceId,
@@ -189,6 +183,6 @@ export async function listBuilderInstances(db: Database, user: SessionUser): Pro
       advertiserTimezone: amcInstances.advertiserTimezone,
     })
     .from(amcInstances)
-    .where(user.role === "admin" ? eq(amcInstances.isActive, true) : and(eq(amcInstances.isActive, true), granted))
+    .where(and(eq(amcInstances.isActive, true), visibleInstancesWhere(db, user)))
     .orderBy(asc(amcInstances.instanceName), asc(amcInstances.instanceId));
 }
