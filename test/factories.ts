@@ -1,5 +1,6 @@
 import type { PgInsertValue, PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "../db/client";
+import type { SessionUser } from "../db/queries/access";
 import {
   amcInstances,
   dashboards,
@@ -70,4 +71,9 @@ export async function makeSchedule(
 
 export async function makeDashboard(db: Database, overrides: Partial<typeof dashboards.$inferInsert> = {}) {
   return insertOne(db, dashboards, { dashboardId: newDashboardId(), name: "Dashboard", ...overrides });
+}
+
+/** A user row as the session sees it (what guards and read models take). */
+export function asSessionUser(u: typeof users.$inferSelect): SessionUser {
+  return { id: u.id, email: u.email, name: u.name, role: u.role };
 }

@@ -1,17 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { freshDatabase } from "../../test/db";
-import {
-  amcInstances,
-  dashboards,
-  queryTemplates,
-  reportDefinitions,
-  reportExecutions,
-  reportSchedules,
-  userInstanceAccess,
-  users,
-  type ExecutionStatus,
-} from "../../db/schema";
-import type { SessionUser } from "../../db/queries/access";
+import { reportDefinitions, reportExecutions, reportSchedules, type ExecutionStatus } from "../../db/schema";
+import { asSessionUser, grant, makeDashboard, makeInstance, makeReport, makeTemplate, makeUser } from "../../test/factories";
 import { overviewHref, parseOverviewQuery } from "./overview-query";
 import { RECENT_RUNS, listOwnersForFilter, listReportsOverview, successRate } from "./overview";
 
@@ -20,55 +10,42 @@ const MINUTE = 60_000;
 
 describe("the overview's owner filter, success rate and row-action ids", async () => {
   const { db } = await freshDatabase();
-  const [adminRow, ownerRow, otherRow] = await db
-    .insert(users)
-    .values([
-      { email: "admin@example.com", name: "Ada Admin", passwordHash: "x", role: "admin" },
-      { email: "owner@example.com", name: "Olga Owner", passwordHash: "x", role: "member" },
-      { email: "other@example.com", name: "Otto Other", passwordHash: "x", role: "member" },
-    ])
-    .returning();
-  const viewer = (u: typeof adminRow): SessionUser => ({ id: u!.id, email: u!.email, name: u!.name, role: u!.role });
-  const admin = viewer(adminRow);
-  const owner = viewer(ownerRow);
-  const [inst] = await db.insert(amcInstances).values({ instanceId: "amcowner01", instanceName: "Client" }).returning();
-  await db.insert(userInstanceAccess).values([
-    { userId: owner.id, instanceId: inst!.id },
-    { userId: otherRow!.id, instanceId: inst!.id },
-  ]);
-  const [template] = await db.insert(queryTemplates).values({ templateId: "tpl_owner", name: "Performance", sqlTemplate: "SELECT 1" }).returning();
-  const [dash] = await db.insert(dashboards).values({ dashboardId: "dash_owner01", name: "Olga's board", ownerId: owner.id }).returning();
+  const admin = asSessionUser(await makeUser(db, { email: "admin@example.com", name: "Ada Admin", role: "admin" }));
+  const owner = asSessionUser(await makeUser(db, { email: "owner@example.com", name: "Olga Owner" }));
+  const otherRow = await makeUser(db, { email: "other@example.com", name: "Otto Other" });
+  const inst = await makeInstance(db, { instanceId: "amcowner01", instanceName: "Client", instanceType: "STANDARD" });
+  await grant(db, owner.id, inst.id);
+  await grant(db, otherRow.id, inst.id);
+  const template = await makeTemplate(db, { templateId: "tpl_owner", name: "Performance" });
+  const dash = await makeDashboard(db, { dashboardId: "dash_owner01", name: "Olga's board", ownerId: owner.id });
 
   async function report(reportId: string, ownerId: string, runs: ExecutionStatus[], extra: Partial<typeof reportDefinitions.$inferInsert> = {}) {
-    const [r] = await db
-      .insert(reportDefinitions)
-      .values({ reportId, name: reportId, templateId: template!.id, instanceId: inst!.id, ownerId, parameters: {}, ...extra })
-      .returning();
+    const r = await makeReport(db, { reportId, name: reportId, templateId: template.id, instanceId: inst.id, ownerId, parameters: {}, ...extra });
     // Oldest first: the last status listed is the newest run.
     if (runs.length > 0) {
       await db.insert(reportExecutions).values(
         runs.map((status, i) => ({
           executionId: `exec_${reportId.slice(4)}${String(i).padStart(3, "0")}`,
-          reportId: r!.id,
-          templateId: template!.id,
-          instanceId: inst!.id,
+          reportId: r.id,
+          templateId: template.id,
+          instanceId: inst.id,
           triggeredBy: "manual" as const,
           status,
           createdAt: new Date(BASE + i * MINUTE),
         })),
       );
     }
-    return r!;
+    return r;
   }
 
   // 25 runs: the 5 oldest failed, the newest RECENT_RUNS (20) completed, so only recent ones count.
   const longHistory = await report("rpt_ownlong1", owner.id, [...Array<ExecutionStatus>(5).fill("failed"), ...Array<ExecutionStatus>(20).fill("completed")], {
-    dashboardId: dash!.id,
+    dashboardId: dash.id,
   });
   // Pending and cancelled runs did not end in success or failure: 2 of 3 ended ones completed.
   const mixed = await report("rpt_ownmixd1", owner.id, ["completed", "failed", "cancelled", "completed", "pending"]);
   await report("rpt_ownnone1", owner.id, []);
-  await report("rpt_othrrun1", otherRow!.id, ["failed", "failed"]);
+  await report("rpt_othrrun1", otherRow.id, ["failed", "failed"]);
   await db.insert(reportSchedules).values([
     { scheduleId: "sch_ownmixd1", reportId: mixed.id, scheduleType: "daily", cronExpression: "0 3 * * *", timezone: "UTC", isActive: true },
     // An old, inactive schedule is not the one Pause / Resume acts on.
@@ -86,7 +63,7 @@ describe("the overview's owner filter, success rate and row-action ids", async (
     // Not a uuid: ignored, as every bad URL part is.
     expect(parseOverviewQuery({ owner: "olga" }).owner).toBeUndefined();
     // Combined with the instance scope of a member, it never widens it.
-    const otherViewer = viewer(otherRow);
+    const otherViewer = asSessionUser(otherRow);
     expect((await listReportsOverview(db, otherViewer, query)).total).toBe(3);
     const unknownOwner = parseOverviewQuery({ owner: "00000000-0000-4000-8000-000000000000" });
     expect((await listReportsOverview(db, admin, unknownOwner)).total).toBe(0);

@@ -1,18 +1,8 @@
 import { asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { freshDatabase } from "../../test/db";
-import {
-  amcInstances,
-  dashboardFavorites,
-  dashboards,
-  queryTemplates,
-  reportDefinitions,
-  reportExecutions,
-  reportSchedules,
-  userInstanceAccess,
-  users,
-  type ExecutionStatus,
-} from "../../db/schema";
+import { dashboardFavorites, dashboards, reportDefinitions, reportExecutions, reportSchedules, type ExecutionStatus } from "../../db/schema";
+import { asSessionUser, grant, makeInstance, makeTemplate, makeUser } from "../../test/factories";
 import { instanceScope, type SessionUser } from "../../db/queries/access";
 import {
   OVERVIEW_SORTS,
@@ -39,31 +29,14 @@ describe("listReportsOverview", async () => {
   const { db } = await freshDatabase();
 
   // ---------- fixtures ----------
-  const [adminRow, memberRow, loneRow] = await db
-    .insert(users)
-    .values([
-      { email: "admin@example.com", name: "Admin", passwordHash: "x", role: "admin" },
-      { email: "member@example.com", name: "Member", passwordHash: "x", role: "member" },
-      { email: "lone@example.com", name: "No Grants", passwordHash: "x", role: "member" },
-    ])
-    .returning();
-  const asViewer = (u: typeof adminRow): SessionUser => ({ id: u!.id, email: u!.email, name: u!.name, role: u!.role });
-  const admin = asViewer(adminRow);
-  const member = asViewer(memberRow);
-  const lone = asViewer(loneRow);
+  const admin = asSessionUser(await makeUser(db, { email: "admin@example.com", name: "Admin", role: "admin" }));
+  const member = asSessionUser(await makeUser(db, { email: "member@example.com", name: "Member" }));
+  const lone = asSessionUser(await makeUser(db, { email: "lone@example.com", name: "No Grants" }));
 
-  const [instA, instB] = await db
-    .insert(amcInstances)
-    .values([
-      { instanceId: "amcgranted01", instanceName: "Granted Client" },
-      { instanceId: "amcsecret02", instanceName: "Other Client" },
-    ])
-    .returning();
-  await db.insert(userInstanceAccess).values({ userId: member.id, instanceId: instA!.id });
-  const [template] = await db
-    .insert(queryTemplates)
-    .values({ templateId: "tpl_overview", name: "Campaign Performance", sqlTemplate: "SELECT 1", reportType: "performance" })
-    .returning();
+  const instA = await makeInstance(db, { instanceId: "amcgranted01", instanceName: "Granted Client", instanceType: "STANDARD" });
+  const instB = await makeInstance(db, { instanceId: "amcsecret02", instanceName: "Other Client", instanceType: "STANDARD" });
+  await grant(db, member.id, instA.id);
+  const template = await makeTemplate(db, { templateId: "tpl_overview", name: "Campaign Performance", reportType: "performance" });
 
   interface Spec {
     reportId: string;
@@ -90,7 +63,7 @@ describe("listReportsOverview", async () => {
     specs.push({
       reportId: `rpt_x${i}`,
       name: WORDS[i % WORDS.length]!,
-      instanceId: i % 3 === 0 ? instB!.id : instA!.id,
+      instanceId: i % 3 === 0 ? instB.id : instA.id,
       description: i % 2 === 1 ? `about ${WORDS[(i + 3) % WORDS.length]}` : null,
       // Pairs share a creation time; two have none (created_at is nullable in the seed).
       createdAt: i === 7 || i === 8 ? null : new Date(BASE - Math.floor(i / 2) * HOUR),
@@ -106,10 +79,10 @@ describe("listReportsOverview", async () => {
   }
   // Search targets: LIKE wildcards and the escape character must match only themselves.
   specs.push(
-    { reportId: "rpt_x_pct", name: "promo 50% off", instanceId: instA!.id, description: null, createdAt: new Date(BASE + HOUR), isActive: true, runs: [] },
-    { reportId: "rpt_xpct", name: "promo 50x off", instanceId: instA!.id, description: null, createdAt: new Date(BASE + HOUR), isActive: true, runs: [] },
-    { reportId: "rpt_a_b", name: "back\\slash", instanceId: instA!.id, description: null, createdAt: new Date(BASE + 2 * HOUR), isActive: true, runs: [] },
-    { reportId: "rpt_aXb", name: "plain", instanceId: instA!.id, description: "nothing special", createdAt: new Date(BASE + 2 * HOUR), isActive: true, runs: [] },
+    { reportId: "rpt_x_pct", name: "promo 50% off", instanceId: instA.id, description: null, createdAt: new Date(BASE + HOUR), isActive: true, runs: [] },
+    { reportId: "rpt_xpct", name: "promo 50x off", instanceId: instA.id, description: null, createdAt: new Date(BASE + HOUR), isActive: true, runs: [] },
+    { reportId: "rpt_a_b", name: "back\\slash", instanceId: instA.id, description: null, createdAt: new Date(BASE + 2 * HOUR), isActive: true, runs: [] },
+    { reportId: "rpt_aXb", name: "plain", instanceId: instA.id, description: "nothing special", createdAt: new Date(BASE + 2 * HOUR), isActive: true, runs: [] },
   );
 
   const uuidOf = new Map<string, string>();
@@ -120,7 +93,7 @@ describe("listReportsOverview", async () => {
         reportId: s.reportId,
         name: s.name,
         description: s.description,
-        templateId: template!.id,
+        templateId: template.id,
         instanceId: s.instanceId,
         ownerId: admin.id,
         isActive: s.isActive,
@@ -158,8 +131,8 @@ describe("listReportsOverview", async () => {
   const [dash1, dash2] = await db
     .insert(dashboards)
     .values([
-      { dashboardId: "dash_x1", name: "One", instanceId: instA!.id },
-      { dashboardId: "dash_x2", name: "Two", instanceId: instA!.id },
+      { dashboardId: "dash_x1", name: "One", instanceId: instA.id },
+      { dashboardId: "dash_x2", name: "Two", instanceId: instA.id },
     ])
     .returning();
   await db.update(reportDefinitions).set({ dashboardId: dash1!.id }).where(eq(reportDefinitions.id, id("rpt_x1")));
@@ -242,7 +215,7 @@ describe("listReportsOverview", async () => {
     return { ids, total };
   }
 
-  const visibleToMember = stored.filter((r) => r.instanceId === instA!.id);
+  const visibleToMember = stored.filter((r) => r.instanceId === instA.id);
 
   it("builds the fixture it means to (sanity)", () => {
     expect(stored).toHaveLength(GENERATED + 4);
@@ -262,9 +235,9 @@ describe("listReportsOverview", async () => {
     });
 
     it("does not leak another instance through the instance filter", async () => {
-      const result = await listReportsOverview(db, member, parseOverviewQuery({ instance: instB!.id }));
+      const result = await listReportsOverview(db, member, parseOverviewQuery({ instance: instB.id }));
       expect(result).toMatchObject({ rows: [], total: 0 });
-      const own = await listReportsOverview(db, member, parseOverviewQuery({ instance: instA!.id, size: "100" }));
+      const own = await listReportsOverview(db, member, parseOverviewQuery({ instance: instA.id, size: "100" }));
       expect(own.total).toBe(visibleToMember.length);
     });
 
@@ -297,7 +270,7 @@ describe("listReportsOverview", async () => {
     it("lists the instances a viewer may filter on", async () => {
       expect((await listInstancesForFilter(db, admin)).map((i) => i.instanceId)).toEqual(["amcgranted01", "amcsecret02"]);
       expect(await listInstancesForFilter(db, member)).toEqual([
-        { id: instA!.id, instanceId: "amcgranted01", instanceName: "Granted Client" },
+        { id: instA.id, instanceId: "amcgranted01", instanceName: "Granted Client" },
       ]);
     });
   });
@@ -402,8 +375,8 @@ describe("listReportsOverview", async () => {
     });
 
     it("filters on instance and frequency", async () => {
-      const b = await allPages(admin, { instance: instB!.id });
-      expect(new Set(b.ids)).toEqual(idsOf(stored.filter((r) => r.instanceId === instB!.id)));
+      const b = await allPages(admin, { instance: instB.id });
+      expect(new Set(b.ids)).toEqual(idsOf(stored.filter((r) => r.instanceId === instB.id)));
       const weekly = await listReportsOverview(db, admin, parseOverviewQuery({ frequency: "weekly" }));
       expect(weekly.total).toBe(0);
       const once = await listReportsOverview(db, admin, parseOverviewQuery({ frequency: "once" }));
