@@ -90,6 +90,12 @@ export type BuilderAction =
   | { type: "submitStarted" }
   | { type: "submitFailed"; error: ErrorBody };
 
+/** What each step after the template choice is given: the state (a template chosen) and its dispatch. */
+export interface StepProps {
+  state: BuilderState & { template: NonNullable<BuilderState["template"]> };
+  dispatch: (action: BuilderAction) => void;
+}
+
 export function initialBuilderState({
   initialTemplate,
   instances,

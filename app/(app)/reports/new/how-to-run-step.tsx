@@ -6,7 +6,7 @@ import { ScheduleFields } from "../_builder/schedule-fields";
 import { ScheduleRuns } from "../_builder/schedule-runs";
 import { ZoneWarning } from "../_builder/time-zone";
 import { BackfillFields } from "./backfill-fields";
-import type { BuilderAction, BuilderState, RunKind } from "./builder-state";
+import type { RunKind, StepProps } from "./builder-state";
 import { StepNav } from "./step-nav";
 import { StepWindowPicker } from "./step-window";
 
@@ -29,9 +29,7 @@ export function HowToRunStep({
   advertiserZone,
   windowErrors,
   onNext,
-}: {
-  state: BuilderState & { template: NonNullable<BuilderState["template"]> };
-  dispatch: (action: BuilderAction) => void;
+}: StepProps & {
   zones: string[];
   timezone: string;
   advertiserZone: string;

@@ -7,7 +7,7 @@ import { inputClass, Labeled } from "@/app/_components/form";
 import { ParamFields } from "../_builder/param-fields";
 import { useMappingPrefill } from "../_builder/param-prefill";
 import { TimeZoneSelect } from "../_builder/time-zone";
-import type { BuilderAction, BuilderState } from "./builder-state";
+import type { StepProps } from "./builder-state";
 import { LiveStatus } from "./live-status";
 import { StepNav } from "./step-nav";
 import { StepWindowPicker } from "./step-window";
@@ -24,9 +24,7 @@ export function ParametersStep({
   formErrors,
   canPreview,
   onPreview,
-}: {
-  state: BuilderState & { template: NonNullable<BuilderState["template"]> };
-  dispatch: (action: BuilderAction) => void;
+}: StepProps & {
   instances: BuilderInstance[];
   zones: string[];
   timezone: string;

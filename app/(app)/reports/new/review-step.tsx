@@ -4,7 +4,7 @@ import { useId } from "react";
 import { ErrorBanner } from "@/app/_components/form";
 import { ReportNameFields } from "../_builder/report-name-fields";
 import { ZoneWarning } from "../_builder/time-zone";
-import type { BuilderAction, BuilderState } from "./builder-state";
+import type { StepProps } from "./builder-state";
 import { StepNav } from "./step-nav";
 
 /**
@@ -19,9 +19,7 @@ export function ReviewStep({
   timezone,
   advertiserZone,
   onSubmit,
-}: {
-  state: BuilderState & { template: NonNullable<BuilderState["template"]> };
-  dispatch: (action: BuilderAction) => void;
+}: StepProps & {
   instanceName: string;
   timezone: string;
   advertiserZone: string;

@@ -1,16 +1,14 @@
 "use client";
 
 import { WindowPicker } from "../_builder/window-picker";
-import type { BuilderAction, BuilderState } from "./builder-state";
+import type { StepProps } from "./builder-state";
 
 /** The wizard's date window (step 2 and step 4 show the same one): the picker on the builder's state. */
 export function StepWindowPicker({
   state,
   dispatch,
   errors,
-}: {
-  state: BuilderState & { template: NonNullable<BuilderState["template"]> };
-  dispatch: (action: BuilderAction) => void;
+}: StepProps & {
   errors: string[];
 }) {
   return (
