@@ -7,6 +7,9 @@ import { backfillForUserOrThrow } from "../auth/guards";
 import { AppError } from "../errors";
 import type { BackfillRef } from "./backfills";
 
+/** Pause and Resume take the same arguments and answer alike. */
+type PauseChange = (db: Database, user: SessionUser, ref: BackfillRef, now: Date) => Promise<{ collectionId: string; status: CollectionStatus }>;
+
 /**
  * Pause / Resume of a backfill. Paused is a collection status: the submit phase
  * (lib/executions/submit.ts, `due`) does not take pending segments of a paused collection, and
@@ -14,23 +17,9 @@ import type { BackfillRef } from "./backfills";
  * results; nothing is cancelled. Resume makes it running again and the queue continues where it
  * stopped (newest window first, as before).
  */
-export async function pauseBackfill(
-  db: Database,
-  user: SessionUser,
-  ref: BackfillRef,
-  now: Date,
-): Promise<{ collectionId: string; status: CollectionStatus }> {
-  return setPaused(db, user, ref, now, true);
-}
+export const pauseBackfill: PauseChange = (db, user, ref, now) => setPaused(db, user, ref, now, true);
 
-export async function resumeBackfill(
-  db: Database,
-  user: SessionUser,
-  ref: BackfillRef,
-  now: Date,
-): Promise<{ collectionId: string; status: CollectionStatus }> {
-  return setPaused(db, user, ref, now, false);
-}
+export const resumeBackfill: PauseChange = (db, user, ref, now) => setPaused(db, user, ref, now, false);
 
 async function setPaused(db: Database, user: SessionUser, ref: BackfillRef, now: Date, pause: boolean) {
   return db.transaction(async (tx) => {
