@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { action } from "@/lib/actions/action";
+import { action, type ActionContext } from "@/lib/actions/action";
 import { executionIdSchema, reportIdSchema } from "@/lib/ids";
 import { previewScheduleFromRun, scheduleFromRun } from "@/lib/executions/rerun";
 import {
@@ -24,22 +24,26 @@ import {
 // so every change revalidates the whole /reports tree.
 const changed = () => revalidatePath("/reports", "layout");
 
+/** A saved schedule as the client gets it back: its id and next run (ISO, or null). */
+const scheduleAnswer = (s: { scheduleId: string; nextRunAt: Date | null }) => ({ scheduleId: s.scheduleId, nextRunAt: s.nextRunAt?.toISOString() ?? null });
+
+/** The handler of an action that saves a schedule (create, update, from a run): save, revalidate, answer. */
+const savingSchedule =
+  <I>(save: (db: ActionContext["db"], user: ActionContext["user"], input: I, now: Date) => Promise<{ scheduleId: string; nextRunAt: Date | null }>) =>
+  async (input: I, { db, user }: ActionContext) => {
+    const s = await save(db, user, input, new Date());
+    changed();
+    return scheduleAnswer(s);
+  };
+
 /** What the form shows before saving: the cron, the words, the next 5 runs with windows. */
 export const previewScheduleAction = action(previewScheduleSchema, async (input, { db, user }) =>
   previewSchedule(db, user, input, new Date()),
 );
 
-export const createScheduleAction = action(createScheduleSchema, async (input, { db, user }) => {
-  const s = await createSchedule(db, user, input, new Date());
-  changed();
-  return { scheduleId: s.scheduleId, nextRunAt: s.nextRunAt?.toISOString() ?? null };
-});
+export const createScheduleAction = action(createScheduleSchema, savingSchedule(createSchedule));
 
-export const updateScheduleAction = action(updateScheduleSchema, async (input, { db, user }) => {
-  const s = await updateSchedule(db, user, input, new Date());
-  changed();
-  return { scheduleId: s.scheduleId, nextRunAt: s.nextRunAt?.toISOString() ?? null };
-});
+export const updateScheduleAction = action(updateScheduleSchema, savingSchedule(updateSchedule));
 
 export const pauseScheduleAction = action(scheduleRefSchema, async (input, { db, user }) => {
   const s = await pauseSchedule(db, user, input, new Date());
@@ -50,7 +54,7 @@ export const pauseScheduleAction = action(scheduleRefSchema, async (input, { db,
 export const resumeScheduleAction = action(scheduleRefSchema, async (input, { db, user }) => {
   const s = await resumeSchedule(db, user, input, new Date());
   changed();
-  return { scheduleId: s.scheduleId, isPaused: s.isPaused, nextRunAt: s.nextRunAt?.toISOString() ?? null };
+  return { ...scheduleAnswer(s), isPaused: s.isPaused };
 });
 
 export const deleteScheduleAction = action(scheduleRefSchema, async (input, { db, user }) => {
@@ -66,8 +70,4 @@ export const previewScheduleFromRunAction = action(fromRunSchema, async (input, 
   previewScheduleFromRun(db, user, input, new Date()),
 );
 
-export const scheduleFromRunAction = action(fromRunSchema, async (input, { db, user }) => {
-  const s = await scheduleFromRun(db, user, input, new Date());
-  changed();
-  return { scheduleId: s.scheduleId, nextRunAt: s.nextRunAt?.toISOString() ?? null };
-});
+export const scheduleFromRunAction = action(fromRunSchema, savingSchedule(scheduleFromRun));
