@@ -43,50 +43,35 @@ export function BackfillControls({
       } else setMessage({ kind: "error", text: r.error.message });
     });
   };
-  const label = (what: Doing, idle: string, busy: string) => (pending && doing === what ? busy : idle);
+  // One control: every button waits while any runs; the running one says what it is doing.
+  const control = (what: Doing, idle: string, busy: string, onClick: () => void, className = button) => (
+    <button type="button" disabled={pending} onClick={onClick} className={className}>
+      {pending && doing === what ? busy : idle}
+    </button>
+  );
 
   return (
     <div className="flex flex-wrap items-center gap-2">
-      {canRetry && (
-        <button
-          type="button"
-          disabled={pending}
-          onClick={() =>
-            run("retry", () => retryFailedSegmentsAction(ref), (d) => `${d.retried} failed segment${d.retried === 1 ? "" : "s"} re-queued.`)
-          }
-          className={button}
-        >
-          {label("retry", "Retry failed segments", "Re-queuing…")}
-        </button>
-      )}
-      {canPause && (
-        <button
-          type="button"
-          disabled={pending}
-          onClick={() => run("pause", () => pauseBackfillAction(ref), () => "Paused: segments already at AMC finish; no new ones are sent.")}
-          className={button}
-        >
-          {label("pause", "Pause backfill", "Pausing…")}
-        </button>
-      )}
-      {canResume && (
-        <button type="button" disabled={pending} onClick={() => run("resume", () => resumeBackfillAction(ref), () => "Resumed.")} className={button}>
-          {label("resume", "Resume backfill", "Resuming…")}
-        </button>
-      )}
-      {canCancel && (
-        <button
-          type="button"
-          disabled={pending}
-          onClick={() => {
+      {canRetry &&
+        control("retry", "Retry failed segments", "Re-queuing…", () =>
+          run("retry", () => retryFailedSegmentsAction(ref), (d) => `${d.retried} failed segment${d.retried === 1 ? "" : "s"} re-queued.`),
+        )}
+      {canPause &&
+        control("pause", "Pause backfill", "Pausing…", () =>
+          run("pause", () => pauseBackfillAction(ref), () => "Paused: segments already at AMC finish; no new ones are sent."),
+        )}
+      {canResume && control("resume", "Resume backfill", "Resuming…", () => run("resume", () => resumeBackfillAction(ref), () => "Resumed."))}
+      {canCancel &&
+        control(
+          "cancel",
+          "Cancel backfill",
+          "Cancelling…",
+          () => {
             if (!window.confirm("Cancel the remaining segments of this backfill? Finished segments keep their results.")) return;
             run("cancel", () => cancelBackfillAction(ref), (d) => `Backfill cancelled (${d.cancelled + d.cancelling} segments stopped).`);
-          }}
-          className={`${button} hover:bg-red-50 hover:text-red-700`}
-        >
-          {label("cancel", "Cancel backfill", "Cancelling…")}
-        </button>
-      )}
+          },
+          `${button} hover:bg-red-50 hover:text-red-700`,
+        )}
       <StatusMessage message={message} okTestId="backfill-control-ok" errorTestId="backfill-control-error" errorClassName="text-xs text-red-700" />
     </div>
   );
