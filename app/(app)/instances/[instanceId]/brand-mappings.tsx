@@ -71,6 +71,25 @@ function MappingForm({
     "aria-describedby": fieldErrors[name] ? `${id}-${name}-error` : undefined,
   });
 
+  // A pasted list of ids; its error is the list's own, else the first failing entry's (asins.3, …).
+  const idListField = (name: "asins" | "campaignIds", label: string, value: string, onChange: (value: string) => void, placeholder: string) => (
+    <div>
+      <label htmlFor={`${id}-${name}`} className={labelClass}>
+        {label}
+      </label>
+      <textarea
+        {...field(name)}
+        rows={4}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        placeholder={placeholder}
+        spellCheck={false}
+        className={`${inputClass} font-mono`}
+      />
+      <FieldError id={`${id}-${name}-error`} messages={fieldErrors[name] ?? Object.entries(fieldErrors).find(([k]) => k.startsWith(`${name}.`))?.[1]} />
+    </div>
+  );
+
   return (
     <form onSubmit={submit} noValidate data-testid={mapping ? "edit-mapping-form" : "add-mapping-form"} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
       {error && !error.fieldErrors && <FormBanner kind="error">{error.message}</FormBanner>}
@@ -82,39 +101,8 @@ function MappingForm({
         <FieldError id={`${id}-brand-error`} messages={fieldErrors.brand} />
       </div>
       <div className="grid gap-3 sm:grid-cols-2">
-        <div>
-          <label htmlFor={`${id}-asins`} className={labelClass}>
-            ASINs
-          </label>
-          <textarea
-            {...field("asins")}
-            rows={4}
-            value={asins}
-            onChange={(e) => setAsins(e.target.value)}
-            placeholder="B0XXXXXXXX, one per line or comma separated"
-            spellCheck={false}
-            className={`${inputClass} font-mono`}
-          />
-          <FieldError id={`${id}-asins-error`} messages={fieldErrors.asins ?? Object.entries(fieldErrors).find(([k]) => k.startsWith("asins."))?.[1]} />
-        </div>
-        <div>
-          <label htmlFor={`${id}-campaignIds`} className={labelClass}>
-            Campaigns
-          </label>
-          <textarea
-            {...field("campaignIds")}
-            rows={4}
-            value={campaigns}
-            onChange={(e) => setCampaigns(e.target.value)}
-            placeholder="campaign_id_string values, one per line or comma separated"
-            spellCheck={false}
-            className={`${inputClass} font-mono`}
-          />
-          <FieldError
-            id={`${id}-campaignIds-error`}
-            messages={fieldErrors.campaignIds ?? Object.entries(fieldErrors).find(([k]) => k.startsWith("campaignIds."))?.[1]}
-          />
-        </div>
+        {idListField("asins", "ASINs", asins, setAsins, "B0XXXXXXXX, one per line or comma separated")}
+        {idListField("campaignIds", "Campaigns", campaigns, setCampaigns, "campaign_id_string values, one per line or comma separated")}
       </div>
       <div className="flex gap-2">
         <button type="submit" disabled={pending} className={buttonClass("primary", "sm")}>
