@@ -4,7 +4,7 @@ import type { Database } from "../../db/client";
 import type { SessionUser } from "../../db/queries/access";
 import type { BrandMappingRow } from "../../db/queries/instances";
 import { instanceBrandMappings } from "../../db/schema";
-import { recordAudit } from "../audit/record";
+import { recordAudit, type AuditAction, type AuditDetails } from "../audit/record";
 import { AppError, notFound, parseInput, uniqueViolation } from "../errors";
 import { ASIN } from "../params/definitions";
 import { instanceForUserOrThrow, amcInstanceIdSchema } from "./guard";
@@ -87,22 +87,49 @@ const takenBrand = (brand: string) =>
 export async function createBrandMapping(db: Database, user: SessionUser, input: CreateMappingInput, now: Date): Promise<BrandMappingRow> {
   const data = parseInput(createMappingSchema, input);
   const instance = await instanceForUserOrThrow(db, user, data.instanceId);
+  return saveMapping(db, user, instance, data, "brand_mapping.create", now, async (tx) => {
+    const [row] = await tx
+      .insert(instanceBrandMappings)
+      .values({ instanceId: instance.id, brand: data.brand, asins: data.asins, campaignIds: data.campaignIds, createdBy: user.id, createdAt: now, updatedAt: now })
+      .returning(returned);
+    return row;
+  });
+}
+
+/** Replaces a mapping's brand name and lists. A mapping of another instance is NOT_FOUND. */
+export async function updateBrandMapping(db: Database, user: SessionUser, input: UpdateMappingInput, now: Date): Promise<BrandMappingRow> {
+  const data = parseInput(updateMappingSchema, input);
+  const instance = await instanceForUserOrThrow(db, user, data.instanceId);
+  return saveMapping(db, user, instance, data, "brand_mapping.update", now, async (tx) => {
+    const [row] = await tx
+      .update(instanceBrandMappings)
+      .set({ brand: data.brand, asins: data.asins, campaignIds: data.campaignIds, updatedAt: now })
+      .where(and(eq(instanceBrandMappings.id, data.mappingId), eq(instanceBrandMappings.instanceId, instance.id)))
+      .returning(returned);
+    return row;
+  });
+}
+
+/**
+ * One mapping written (`write`; nothing written = NOT_FOUND) and its audit line, in one
+ * transaction. A brand the instance already maps is the brand field's error: the unique index
+ * decides, so two saves of the same brand at once cannot both win.
+ */
+async function saveMapping(
+  db: Database,
+  user: SessionUser,
+  instance: MappingInstance,
+  data: { brand: string; asins: string[]; campaignIds: string[] },
+  action: "brand_mapping.create" | "brand_mapping.update",
+  now: Date,
+  write: (tx: Database) => Promise<BrandMappingRow | undefined>,
+): Promise<BrandMappingRow> {
   try {
     return await db.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(instanceBrandMappings)
-        .values({ instanceId: instance.id, brand: data.brand, asins: data.asins, campaignIds: data.campaignIds, createdBy: user.id, createdAt: now, updatedAt: now })
-        .returning(returned);
-      await recordAudit(tx, {
-        actor: user,
-        action: "brand_mapping.create",
-        targetType: "amc_instance",
-        targetId: instance.instanceId,
-        instanceId: instance.id,
-        details: { brand: data.brand, asinCount: data.asins.length, campaignCount: data.campaignIds.length },
-        now,
-      });
-      return row!;
+      const row = await write(tx);
+      if (!row) throw notFound("Brand mapping");
+      await auditMapping(tx, user, instance, action, { brand: data.brand, asinCount: data.asins.length, campaignCount: data.campaignIds.length }, now);
+      return row;
     });
   } catch (e) {
     if (uniqueViolation(e) === "uq_instance_brand_mappings_brand") throw takenBrand(data.brand);
@@ -110,33 +137,11 @@ export async function createBrandMapping(db: Database, user: SessionUser, input:
   }
 }
 
-/** Replaces a mapping's brand name and lists. A mapping of another instance is NOT_FOUND. */
-export async function updateBrandMapping(db: Database, user: SessionUser, input: UpdateMappingInput, now: Date): Promise<BrandMappingRow> {
-  const data = parseInput(updateMappingSchema, input);
-  const instance = await instanceForUserOrThrow(db, user, data.instanceId);
-  try {
-    return await db.transaction(async (tx) => {
-      const [row] = await tx
-        .update(instanceBrandMappings)
-        .set({ brand: data.brand, asins: data.asins, campaignIds: data.campaignIds, updatedAt: now })
-        .where(and(eq(instanceBrandMappings.id, data.mappingId), eq(instanceBrandMappings.instanceId, instance.id)))
-        .returning(returned);
-      if (!row) throw notFound("Brand mapping");
-      await recordAudit(tx, {
-        actor: user,
-        action: "brand_mapping.update",
-        targetType: "amc_instance",
-        targetId: instance.instanceId,
-        instanceId: instance.id,
-        details: { brand: data.brand, asinCount: data.asins.length, campaignCount: data.campaignIds.length },
-        now,
-      });
-      return row;
-    });
-  } catch (e) {
-    if (uniqueViolation(e) === "uq_instance_brand_mappings_brand") throw takenBrand(data.brand);
-    throw e;
-  }
+type MappingInstance = { id: string; instanceId: string };
+
+/** A mapping change is audited on its instance. */
+function auditMapping(tx: Database, user: SessionUser, instance: MappingInstance, action: AuditAction, details: AuditDetails, now: Date) {
+  return recordAudit(tx, { actor: user, action, targetType: "amc_instance", targetId: instance.instanceId, instanceId: instance.id, details, now });
 }
 
 export async function deleteBrandMapping(db: Database, user: SessionUser, input: DeleteMappingInput, now: Date): Promise<{ brand: string }> {
@@ -148,15 +153,7 @@ export async function deleteBrandMapping(db: Database, user: SessionUser, input:
       .where(and(eq(instanceBrandMappings.id, data.mappingId), eq(instanceBrandMappings.instanceId, instance.id)))
       .returning({ brand: instanceBrandMappings.brand });
     if (!row) throw notFound("Brand mapping");
-    await recordAudit(tx, {
-      actor: user,
-      action: "brand_mapping.delete",
-      targetType: "amc_instance",
-      targetId: instance.instanceId,
-      instanceId: instance.id,
-      details: { brand: row.brand },
-      now,
-    });
+    await auditMapping(tx, user, instance, "brand_mapping.delete", { brand: row.brand }, now);
     return row;
   });
 }
