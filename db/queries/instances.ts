@@ -1,5 +1,6 @@
 import "server-only";
 import { asc, desc, eq, sql } from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "../client";
 import { amcAccounts, amcInstances, instanceBrandMappings, reportDefinitions, userInstanceAccess, users, type ExecutionStatus, type InstanceType } from "../schema";
 import { type SessionUser, visibleInstancesWhere } from "./access";
@@ -11,6 +12,11 @@ import { grantedInstanceColumns } from "./users";
 // Counts are correlated subqueries built as query builders, not raw SQL text: drizzle leaves
 // columns unqualified in a single-table select, so `${outer.id}` in hand-written SQL could
 // silently bind to the inner table's own `id`. A builder always qualifies them.
+
+/** A select field: how many `table` rows have `column` = the outer query's `outer` column. */
+function countWhere(db: Database, table: PgTable, column: PgColumn, outer: PgColumn) {
+  return sql<number>`(${db.select({ n: sql<number>`count(*)::int` }).from(table).where(eq(column, outer))})`;
+}
 
 /** An instance as the list and its own page show it (no account columns). */
 export interface InstanceSummary {
@@ -45,16 +51,12 @@ export interface InstanceListRow extends InstanceSummary {
  * count, in one query: the count is a correlated subquery on idx_report_definitions_instance.
  */
 export async function listInstancesForUser(db: Database, user: SessionUser): Promise<InstanceListRow[]> {
-  const reportCount = db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(reportDefinitions)
-    .where(eq(reportDefinitions.instanceId, amcInstances.id));
   return db
     .select({
       ...instanceSummaryColumns,
       accountName: amcAccounts.accountName,
       accountStatus: amcAccounts.status,
-      reportCount: sql<number>`(${reportCount})`,
+      reportCount: countWhere(db, reportDefinitions, reportDefinitions.instanceId, amcInstances.id),
     })
     .from(amcInstances)
     .leftJoin(amcAccounts, eq(amcAccounts.id, amcInstances.accountId))
@@ -93,14 +95,10 @@ export interface AccountListRow extends AccountView {
  * checks the role (a read model returns data; the guards in lib/auth decide who may have it).
  */
 export async function listAmcAccounts(db: Database): Promise<AccountListRow[]> {
-  const instanceCount = db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(amcInstances)
-    .where(eq(amcInstances.accountId, amcAccounts.id));
   return db
     .select({
       ...accountViewColumns,
-      instanceCount: sql<number>`(${instanceCount})`,
+      instanceCount: countWhere(db, amcInstances, amcInstances.accountId, amcAccounts.id),
     })
     .from(amcAccounts)
     .orderBy(asc(amcAccounts.accountName), asc(amcAccounts.accountId));
