@@ -22,11 +22,17 @@ const world = () =>
 
 const finish = (id: string) => db.update(reportExecutions).set({ status: "completed", completedAt: now }).where(eq(reportExecutions.id, id));
 
+/** A fresh world whose report ran once now (idempotency key `key`) and completed. */
+async function finishedRun(key: string) {
+  const w = await world();
+  const { execution } = await runReportNow(db, w.member, { reportId: w.report.reportId, idempotencyKey: key }, now);
+  await finish(execution.id);
+  return { ...w, execution };
+}
+
 describe("Re-run same window", () => {
   it("makes a manual run over exactly the run's days and values, weeks later, even after the report changed", async () => {
-    const { member, report } = await world();
-    const { execution: first } = await runReportNow(db, member, { reportId: report.reportId, idempotencyKey: "first" }, now);
-    await finish(first.id);
+    const { member, report, execution: first } = await finishedRun("first");
     // The report moves on: other campaigns, another window length.
     await db.update(reportDefinitions).set({ parameters: { campaigns: ["c9"] }, windowSpec: { kind: "last_days", n: 7 } }).where(eq(reportDefinitions.id, report.id));
 
@@ -67,9 +73,7 @@ describe("Re-run same window", () => {
   });
 
   it("refuses when the report's zone changed, instead of shifting the window", async () => {
-    const { member, report } = await world();
-    const { execution } = await runReportNow(db, member, { reportId: report.reportId, idempotencyKey: "z" }, now);
-    await finish(execution.id);
+    const { member, report, execution } = await finishedRun("z");
     await db.update(reportDefinitions).set({ timezone: "UTC" }).where(eq(reportDefinitions.id, report.id));
     await expect(
       rerunExecution(db, member, { reportId: report.reportId, executionId: execution.executionId, idempotencyKey: "z2" }, now),
@@ -104,9 +108,7 @@ describe("Schedule this", () => {
   });
 
   it("a run of the report's own window and values: the report's window stays, no overrides", async () => {
-    const { member, report } = await world();
-    const { execution } = await runReportNow(db, member, { reportId: report.reportId, idempotencyKey: "same" }, now);
-    await finish(execution.id);
+    const { member, report, execution } = await finishedRun("same");
     const [row] = await db.select().from(reportDefinitions).where(eq(reportDefinitions.id, report.id));
     const [run] = await db.select().from(reportExecutions).where(eq(reportExecutions.id, execution.id));
     expect(recipeOf(row!, run!)).toMatchObject({ days: 30, windowChanges: false, changedValues: {}, scheduleWindow: { kind: "last_days", n: 30 } });
@@ -117,9 +119,7 @@ describe("Schedule this", () => {
   });
 
   it("a stranger gets not found and no schedule is made", async () => {
-    const { member, report } = await world();
-    const { execution } = await runReportNow(db, member, { reportId: report.reportId, idempotencyKey: "s" }, now);
-    await finish(execution.id);
+    const { report, execution } = await finishedRun("s");
     const stranger = await makeUser(db);
     await expect(
       scheduleFromRun(db, stranger, { reportId: report.reportId, executionId: execution.executionId, schedule: weekly }, now),
