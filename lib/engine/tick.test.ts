@@ -21,6 +21,17 @@ const at = (iso: string, plusSeconds = 0) => new Date(new Date(iso).getTime() + 
 const runsOf = (scheduleUuid: string) => db.select().from(reportExecutions).where(eq(reportExecutions.scheduleId, scheduleUuid));
 const scheduleOf = async (id: string) => (await db.select().from(reportSchedules).where(eq(reportSchedules.id, id)))[0]!;
 
+/** A fresh report with a daily 02:00 UTC schedule, made at noon the day before its first slot (2025-06-02 02:00). */
+async function dailyAt2Utc() {
+  const { member, report } = await scheduledWorld(db);
+  await createSchedule(db, member, { reportId: report.reportId, schedule: { preset: "daily", time: "02:00", timezone: "UTC" } }, at("2025-06-01T12:00:00Z"));
+}
+
+/** A phase's statement failing as drizzle reports it: the driver's error wrapped with the statement and its parameters. */
+const failingStatement = (message: string, code: string) => async () => {
+  throw new DrizzleQueryError("SELECT secret", ["hunter2"], Object.assign(new Error(message), { code }));
+};
+
 describe("done when: a weekly schedule runs once, on time, and completes", () => {
   it("Monday 03:00 New York: right next run; the tick past it creates one execution that completes; a second tick creates none", async () => {
     const { member, report } = await scheduledWorld(db);
@@ -106,8 +117,7 @@ describe("failure handling through ticks (product story 6)", () => {
 
 describe("the tick's time budget", () => {
   it("a spent budget starts no phase, says so, and reports what is left overdue", async () => {
-    const { member, report } = await scheduledWorld(db);
-    await createSchedule(db, member, { reportId: report.reportId, schedule: { preset: "daily", time: "02:00", timezone: "UTC" } }, at("2025-06-01T12:00:00Z"));
+    await dailyAt2Utc();
     const s = await runTick(engineDeps(db, t.sql, new FakeGateway(), at("2025-06-02T02:10:00Z")), { budgetMs: 0 });
     expect(s).toMatchObject({
       ok: true,
@@ -121,13 +131,9 @@ describe("the tick's time budget", () => {
 
   it("a failing phase is reported, and the other phases still run", async () => {
     const deps = engineDeps(db, t.sql, new FakeGateway(), new Date("2025-06-02T00:00:00Z"));
-    const { member, report } = await scheduledWorld(db);
-    await createSchedule(db, member, { reportId: report.reportId, schedule: { preset: "daily", time: "02:00", timezone: "UTC" } }, at("2025-06-01T12:00:00Z"));
-    // A statement fails while materializing (drizzle wraps the driver's error, with the
-    // statement and its parameters in its message).
-    const failing = async () => {
-      throw new DrizzleQueryError("SELECT secret", ["hunter2"], Object.assign(new Error("could not open relation"), { code: "XX000" }));
-    };
+    await dailyAt2Utc();
+    // A statement fails while materializing.
+    const failing = failingStatement("could not open relation", "XX000");
     const s = await runTick({ ...deps, now: at("2025-06-02T02:00:01Z") }, { create: failing });
     expect(s.ok).toBe(false);
     // The driver's message only: never the statement or its parameters.
@@ -138,11 +144,8 @@ describe("the tick's time budget", () => {
 
   it("a lost database connection stops the tick at that phase (the others would only fail the same way)", async () => {
     const deps = engineDeps(db, t.sql, new FakeGateway(), new Date("2025-06-02T00:00:00Z"));
-    const { member, report } = await scheduledWorld(db);
-    await createSchedule(db, member, { reportId: report.reportId, schedule: { preset: "daily", time: "02:00", timezone: "UTC" } }, at("2025-06-01T12:00:00Z"));
-    const failing = async () => {
-      throw new DrizzleQueryError("SELECT secret", ["hunter2"], Object.assign(new Error("write CONNECTION_CLOSED db:5432"), { code: "CONNECTION_CLOSED" }));
-    };
+    await dailyAt2Utc();
+    const failing = failingStatement("write CONNECTION_CLOSED db:5432", "CONNECTION_CLOSED");
     const s = await runTick({ ...deps, now: at("2025-06-02T02:00:01Z") }, { create: failing });
     expect(s).toMatchObject({ ok: false, databaseUnavailable: true, engine: null, outcomes: null, notify: null });
     expect(s.errors).toEqual([{ phase: "materialize", message: "write CONNECTION_CLOSED db:5432" }]);
