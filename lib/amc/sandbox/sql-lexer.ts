@@ -25,6 +25,9 @@ export type TokenKind =
   | "semicolon"
   | "dot";
 
+/** The characters that are a token by themselves, and their kinds. */
+const PUNCTUATION: Readonly<Record<string, TokenKind>> = { "(": "lparen", ")": "rparen", ",": "comma", ";": "semicolon", ".": "dot" };
+
 export interface Token {
   kind: TokenKind;
   text: string;
@@ -118,21 +121,9 @@ export function tokenize(sql: string): Token[] {
         else i = save;
       }
       push("number", start, i);
-    } else if (c === "(") {
+    } else if (Object.hasOwn(PUNCTUATION, c)) {
       i++;
-      push("lparen", start, i);
-    } else if (c === ")") {
-      i++;
-      push("rparen", start, i);
-    } else if (c === ",") {
-      i++;
-      push("comma", start, i);
-    } else if (c === ";") {
-      i++;
-      push("semicolon", start, i);
-    } else if (c === ".") {
-      i++;
-      push("dot", start, i);
+      push(PUNCTUATION[c]!, start, i);
     } else if (c === "$") {
       // Positional parameters ($1): not AMC, but keep them one token so nothing misreads them.
       i++;
