@@ -1,7 +1,6 @@
-import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { SANDBOX_ASINS } from "../lib/amc/sandbox/entities";
-import { signIn } from "./helpers";
+import { deleteReport, signIn } from "./helpers";
 
 // The report builder as a new user meets it: template → instance and parameters → preview →
 // how to run → review (e2e/wizard.spec.ts has the Recurring and Backfill ways and the zones). Each test deletes the report it made (the overview spec counts the demo reports).
@@ -10,12 +9,6 @@ import { signIn } from "./helpers";
 const ASINS = SANDBOX_ASINS.filter((a) => a.brand === "A").map((a) => a.asin);
 // Pasted the way a spreadsheet column or a comma list arrives: mixed separators, a duplicate, lower case.
 const PASTED = `${ASINS.slice(0, 20).join(", ")}\n${ASINS.slice(20).join("\n")}\n${ASINS[0]!.toLowerCase()}`;
-
-async function deleteReport(page: Page) {
-  page.once("dialog", (d) => void d.accept());
-  await page.getByRole("button", { name: "Delete", exact: true }).click();
-  await expect(page).toHaveURL(/\/reports$/);
-}
 
 test("from a template, with the last 30 complete days and a pasted ASIN list: preview, run once, see rows", async ({ page }) => {
   test.setTimeout(120_000);

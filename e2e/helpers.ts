@@ -30,3 +30,10 @@ export async function createUser(page: Page, email: string, password: string, ro
   await page.getByRole("button", { name: "Create user" }).click();
   await expect(page.getByTestId("form-success")).toContainText(email);
 }
+
+/** On a report page: Delete, confirm the dialog, and land back on the overview (keeps the demo's report count). */
+export async function deleteReport(page: Page) {
+  page.once("dialog", (d) => void d.accept());
+  await page.getByRole("button", { name: "Delete", exact: true }).click();
+  await expect(page).toHaveURL(/\/reports$/);
+}

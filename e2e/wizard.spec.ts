@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { signIn } from "./helpers";
+import { deleteReport, signIn } from "./helpers";
 
 // The new-report wizard's three ways (product.md §2) and its zones, as a new user meets them:
 // New report → a template → parameters (SQL live) → preview → how to run → review → Create.
@@ -21,12 +21,6 @@ async function toHowToRun(page: Page) {
   await page.getByRole("button", { name: "Next: preview" }).click();
   await expect(page.getByTestId("preview-sql")).toBeVisible();
   await page.getByRole("button", { name: "Next: how to run" }).click();
-}
-
-async function deleteReport(page: Page) {
-  page.once("dialog", (d) => void d.accept());
-  await page.getByRole("button", { name: "Delete", exact: true }).click();
-  await expect(page).toHaveURL(/\/reports$/);
 }
 
 test("Backfill from the wizard: 4 weekly segments listed with a rough duration, created with the report, its grid on the report page", async ({ page }) => {
