@@ -66,6 +66,17 @@ export function scheduledWorld(db: Database, opts: { instanceType?: "SANDBOX" | 
 }
 
 /**
+ * A renderable report in New York over the last 30 complete days (lag 14) of `campaigns`, on a
+ * template with `sqlTemplate` (and any other template fields): the run-now and re-run tests' world.
+ */
+export function newYorkCampaignsWorld(db: Database, campaigns: string[], template: Partial<typeof queryTemplates.$inferInsert> & { sqlTemplate: string }) {
+  return renderableWorld(db, {
+    template: { dataLagDays: 14, ...template },
+    report: { timezone: "America/New_York", parameters: { campaigns }, windowSpec: { kind: "last_days", n: 30 } },
+  });
+}
+
+/**
  * `count` reports, each with one active, due schedule (next_run_at = `due`), in one statement
  * each (INSERT ... SELECT generate_series), as the concurrency tests and the benchmark need.
  */

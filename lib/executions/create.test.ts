@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { reportExecutions } from "../../db/schema";
 import { freshDatabase } from "../../test/db";
 import { makeUser } from "../../test/factories";
-import { renderableWorld } from "../../test/scheduler-world";
+import { newYorkCampaignsWorld } from "../../test/scheduler-world";
 import { AppError } from "../errors";
 import { runReportNow } from "./create";
 
@@ -11,13 +11,9 @@ const { db } = await freshDatabase();
 const now = new Date("2026-11-25T15:00:00Z");
 
 const world = () =>
-  renderableWorld(db, {
-    template: {
-      sqlTemplate: "SELECT campaign, COUNT(DISTINCT user_id) AS users FROM dsp_impressions WHERE campaign_id_string IN ({{campaigns}}) AND impression_date >= {{window_start}} GROUP BY 1",
-      dataLagDays: 14,
-      version: 3,
-    },
-    report: { timezone: "America/New_York", parameters: { campaigns: ["c1", "c-2"] }, windowSpec: { kind: "last_days", n: 30 } },
+  newYorkCampaignsWorld(db, ["c1", "c-2"], {
+    sqlTemplate: "SELECT campaign, COUNT(DISTINCT user_id) AS users FROM dsp_impressions WHERE campaign_id_string IN ({{campaigns}}) AND impression_date >= {{window_start}} GROUP BY 1",
+    version: 3,
   });
 
 describe("Run now", () => {

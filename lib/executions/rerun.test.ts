@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { reportDefinitions, reportExecutions, reportSchedules } from "../../db/schema";
 import { freshDatabase } from "../../test/db";
 import { makeUser } from "../../test/factories";
-import { renderableWorld } from "../../test/scheduler-world";
+import { newYorkCampaignsWorld } from "../../test/scheduler-world";
 import { runReportNow } from "./create";
 import { recipeOf, rerunExecution, runRecipe, scheduleFromRun } from "./rerun";
 
@@ -12,12 +12,8 @@ const now = new Date("2026-11-25T15:00:00Z");
 const later = new Date("2026-12-20T15:00:00Z");
 
 const world = () =>
-  renderableWorld(db, {
-    template: {
-      sqlTemplate: "SELECT campaign, COUNT(DISTINCT user_id) AS users FROM dsp_impressions WHERE campaign_id_string IN ({{campaigns}}) GROUP BY 1",
-      dataLagDays: 14,
-    },
-    report: { timezone: "America/New_York", parameters: { campaigns: ["c1", "c2"] }, windowSpec: { kind: "last_days", n: 30 } },
+  newYorkCampaignsWorld(db, ["c1", "c2"], {
+    sqlTemplate: "SELECT campaign, COUNT(DISTINCT user_id) AS users FROM dsp_impressions WHERE campaign_id_string IN ({{campaigns}}) GROUP BY 1",
   });
 
 const finish = (id: string) => db.update(reportExecutions).set({ status: "completed", completedAt: now }).where(eq(reportExecutions.id, id));
