@@ -8,6 +8,7 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { createDatabase } from "../client";
 import { withDatabase } from "../embedded";
 import { MIGRATIONS_FOLDER } from "../migrate";
+import { assignSlots } from "./result-slots";
 
 // Issue 13: results stored before typed storage (JSONB arrays of text cells) are moved into typed
 // columns by 0013/0014 with the ingest's own type rules. A database migrated up to 0012 gets such
@@ -63,14 +64,8 @@ describe("migrating stored results to typed rows", () => {
       const [res] = await sql<{ column_slots: unknown; ingest_path: string; result_key: string }[]>`
         SELECT column_slots, ingest_path, result_key FROM execution_results`;
       expect(res!.ingest_path).toBe("migrated");
-      expect(res!.column_slots).toEqual([
-        { type: "date", slot: "d1" },
-        { type: "integer", slot: "i1" },
-        { type: "decimal", slot: "n1" },
-        { type: "text", slot: "t1" },
-        { type: "text", slot: "t2" },
-        { type: "text", slot: "t3" },
-      ]);
+      // The SQL migration assigns the slots the ingest's TypeScript would.
+      expect(res!.column_slots).toEqual(assignSlots(["date", "integer", "decimal", "text", "text", "text"]));
       const typed = await sql`
         SELECT row_no, to_char(d1, 'YYYY-MM-DD') AS d1, i1::text, n1::text, t1, t2, t3
         FROM execution_result_rows WHERE result_key = ${res!.result_key} ORDER BY row_no`;
