@@ -12,20 +12,13 @@ import { Section } from "@/app/_components/section";
 import { AccountHealthBadge, NeedsConnectionBadge, TypeBadge } from "../badges";
 import { ActiveToggle } from "./active-toggle";
 import { BrandMappings } from "./brand-mappings";
+import { Fact } from "@/app/_components/fact";
 
 export const metadata: Metadata = { title: "Instance" };
 
 /** How many of the instance's reports the page lists; the overview, filtered to it, has them all. */
 const REPORTS_SHOWN = 25;
 
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div>
-      <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">{label}</dt>
-      <dd className="mt-0.5 text-sm">{children}</dd>
-    </div>
-  );
-}
 
 export default async function InstancePage({ params }: { params: Promise<{ instanceId: string }> }) {
   const user = await requireUser();

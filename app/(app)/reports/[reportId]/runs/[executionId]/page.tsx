@@ -8,6 +8,7 @@ import { RESULT_PAGE_SIZE, resultPage } from "@/lib/results/read";
 import { executionForUserOrThrow, reportForUserOrThrow } from "@/lib/auth/guards";
 import { orNotFound, requireUser } from "@/lib/auth/session";
 import { StatusBadge } from "@/app/_components/badges";
+import { Fact } from "@/app/_components/fact";
 import { LocalTime } from "@/app/_components/local-time";
 import { formatBytes, formatDuration, formatWindow } from "@/app/_components/format";
 import { AutoRefresh, CancelRunButton } from "../../run-controls";
@@ -111,17 +112,17 @@ export default async function RunPage({ params, searchParams }: PageArgs<{ repor
 
       <RunTimeline timeline={timeline} />
 
-      <section className="grid grid-cols-1 gap-4 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-3">
-        <Field label="Trigger">{run.triggeredBy}{data.userName ? ` by ${data.userName}` : ""}</Field>
-        <Field label="Window">{formatWindow(run.timeWindowStart, run.timeWindowEnd, run.timeWindowTimezone)}</Field>
-        <Field label="AMC execution id"><code className="font-mono text-xs">{run.amcExecutionId ?? "not submitted yet"}</code></Field>
-        <Field label="Created"><LocalTime iso={run.createdAt?.toISOString() ?? null} /></Field>
-        <Field label="Started"><LocalTime iso={run.startedAt?.toISOString() ?? null} /></Field>
-        <Field label="Finished"><LocalTime iso={run.completedAt?.toISOString() ?? null} /></Field>
-        <Field label="Duration">{run.startedAt ? formatDuration((run.completedAt ?? new Date()).getTime() - run.startedAt.getTime()) : "—"}</Field>
-        <Field label="Rows">{run.rowCount ?? "—"}</Field>
-        <Field label="Size">{formatBytes(run.sizeBytes)}</Field>
-      </section>
+      <dl className="grid grid-cols-1 gap-4 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-3">
+        <Fact label="Trigger">{run.triggeredBy}{data.userName ? ` by ${data.userName}` : ""}</Fact>
+        <Fact label="Window">{formatWindow(run.timeWindowStart, run.timeWindowEnd, run.timeWindowTimezone)}</Fact>
+        <Fact label="AMC execution id"><code className="font-mono text-xs">{run.amcExecutionId ?? (finished ? "never submitted" : "not submitted yet")}</code></Fact>
+        <Fact label="Created"><LocalTime iso={run.createdAt?.toISOString() ?? null} /></Fact>
+        <Fact label="Started"><LocalTime iso={run.startedAt?.toISOString() ?? null} /></Fact>
+        <Fact label="Finished"><LocalTime iso={run.completedAt?.toISOString() ?? null} /></Fact>
+        <Fact label="Duration">{run.startedAt ? formatDuration((run.completedAt ?? new Date()).getTime() - run.startedAt.getTime()) : "—"}</Fact>
+        <Fact label="Rows">{run.rowCount ?? "—"}</Fact>
+        <Fact label="Size">{formatBytes(run.sizeBytes)}</Fact>
+      </dl>
 
       <details className="rounded-lg border border-slate-200 bg-white p-4">
         <summary className="cursor-pointer text-sm font-semibold">Executed SQL and parameters (template version {run.templateVersion ?? "?"})</summary>
@@ -252,11 +253,3 @@ const TIMELINE_TONE: Record<Timeline["steps"][number]["kind"], string> = {
   cancelled: "text-amber-800",
 };
 
-function Field({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div>
-      <div className="text-xs font-medium text-slate-500">{label}</div>
-      <div className="text-slate-800">{children}</div>
-    </div>
-  );
-}
