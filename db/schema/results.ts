@@ -61,18 +61,14 @@ const slotColumns = () => {
  * PostgreSQL, and COPY parses the CSV straight into them. Which column holds which result column
  * is the result's `column_slots`. No foreign key: a per-row check would cost COPY a third of its
  * speed; a statement trigger on execution_results deletes the rows with their result instead.
- * `result_key` and `row_no` default from the ingest's transaction settings, so COPY sends only
- * the CSV's own columns (lib/results/store.ts).
+ * The ingest puts `result_key,row_no,` in front of each CSV record as it streams to COPY
+ * (lib/results/store.ts): no column default, which would cost a sequence call per row.
  */
 export const executionResultRows = pgTable(
   "execution_result_rows",
   {
-    resultKey: bigint("result_key", { mode: "number" })
-      .notNull()
-      .default(sql`current_setting('amc.ingest_result_key')::bigint`),
-    rowNo: integer("row_no")
-      .notNull()
-      .default(sql`nextval(current_setting('amc.ingest_row_seq')::oid::regclass)`),
+    resultKey: bigint("result_key", { mode: "number" }).notNull(),
+    rowNo: integer("row_no").notNull(),
     ...slotColumns(),
     extra: text("extra").array(),
   },

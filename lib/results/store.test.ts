@@ -85,6 +85,17 @@ describe("storing a result", () => {
     expect(stored.note).toMatch(/2 row\(s\) had a different number of cells/);
   });
 
+  it("checks cells as PostgreSQL splits them: a quote inside a field opens a quoted part", async () => {
+    // COPY reads 1"2" as 12 and "a,"b as a,b; the scanner must see the same cells to check them.
+    const { stored, cells } = await store([file('n,t\n1"2","a,"b\n3,c\n', 5)]);
+    expect(stored.path).toBe("copy");
+    expect(stored.slots.map((s) => s.type)).toEqual(["integer", "text"]);
+    expect(cells).toEqual([
+      ["12", "a,b"],
+      ["3", "c"],
+    ]);
+  });
+
   it("several files with a header each, CRLF line ends and a BOM, numbered in order", async () => {
     const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...enc.encode("x,y\r\n1,a\r\n2,b\r\n")]);
     const { stored, cells, rowNos } = await store([file(bom, 3), file("x,y\r\n3,c")]);

@@ -49,12 +49,6 @@ export async function storeResult(tx: Tx, target: StoreTarget, files: ResultFile
   await tx`DELETE FROM execution_results WHERE execution_id = ${target.executionUuid}`;
   const [{ key }] = (await tx`SELECT nextval('execution_result_key_seq')::int8 AS key`) as unknown as [{ key: string }];
   const resultKey = Number(key);
-  // Each COPY row takes its key and number from these (see execution_result_rows' defaults): the
-  // CSV's own columns are all COPY has to send.
-  await tx`CREATE TEMP SEQUENCE IF NOT EXISTS amc_ingest_row_seq CACHE 10000`;
-  await tx`SELECT set_config('amc.ingest_result_key', ${String(resultKey)}, true),
-                  set_config('amc.ingest_row_seq', 'pg_temp.amc_ingest_row_seq'::regclass::oid::text, true)`;
-
   const stored = await load(tx, resultKey, files);
   await tx`
     INSERT INTO execution_results (execution_id, report_id, columns, column_slots, row_count, size_bytes,
@@ -106,7 +100,7 @@ async function load(tx: Tx, resultKey: number, files: ResultFile[]): Promise<Loa
       break;
     }
   }
-  return lenient(tx, columns, files);
+  return lenient(tx, resultKey, columns, files);
 }
 
 /** COPY refused the file's content (not the connection, not a bug of ours): read it leniently. */
@@ -142,25 +136,34 @@ async function takeSample(file: ResultFile): Promise<Sample> {
     chunks.push(next.value);
     bytes += next.value.byteLength;
   }
+  // The header's names from our reader; the guess from the bytes as COPY will split them.
   let header: string[] = [];
-  let inference: RowTypeInference | null = null;
-  let last: string[] | null = null;
   for await (const row of parseCsv(arrayStream(chunks))) {
-    if (!inference) {
-      header = row;
-      inference = new RowTypeInference(row.length);
-      continue;
-    }
-    if (last) inference.observe(last);
-    last = row;
+    header = row;
+    break;
   }
-  // The sample's last row may be cut in the middle: it only counts when the file ended there.
-  if (last && inference && ended) inference.observe(last);
+  let types: ResultColumnType[] = [];
+  let empty: boolean[] = [];
+  if (header.length) {
+    const scanner = CsvTypeScanner.infer(header.length);
+    try {
+      for (const chunk of chunks) scanner.push(chunk);
+      // A row cut at the sample's end only counts when the file ended there.
+      if (ended) scanner.finish();
+      types = scanner.inferred();
+      empty = scanner.empty();
+    } catch (e) {
+      if (!(e instanceof ScanMismatch)) throw e;
+      // COPY would see another header width than our reader: the lenient path decides.
+      types = header.map(() => "text");
+      empty = header.map(() => false);
+    }
+  }
   let used = false;
   return {
     header,
-    types: inference ? inference.types() : [],
-    empty: inference ? inference.empty() : [],
+    types,
+    empty,
     bytes,
     replay: async () => {
       if (used) return file.open();
@@ -187,7 +190,6 @@ async function copyFiles(
   watched: boolean[],
   openFirst: (() => Promise<AsyncIterable<Uint8Array>>) | null,
 ): Promise<{ rows: number; bytes: number }> {
-  await sp`SELECT setval('pg_temp.amc_ingest_row_seq', 1, false)`;
   const cols = slots.map((s) => ident(s.slot)).join(", ");
   // Scanned even when no column is typed: every file's header must be as wide as the first's.
   const scanner = CsvTypeScanner.verify(
@@ -200,9 +202,12 @@ async function copyFiles(
     if (i > 0) scanner.nextFile();
     // FORCE_NULL: a quoted empty cell is null too, as an unquoted one is (and as the lenient path reads it).
     const writable = await sp
-      .unsafe(`COPY execution_result_rows (${cols}) FROM STDIN WITH (FORMAT csv, HEADER true, FORCE_NULL (${cols}))`)
+      .unsafe(`COPY execution_result_rows (result_key, row_no, ${cols}) FROM STDIN WITH (FORMAT csv, HEADER true, FORCE_NULL (${cols}))`)
       .writable();
-    bytes += await pump(stream, writable, (chunk) => scanner.push(chunk));
+    bytes += await pump(stream, writable, (chunk) => {
+      scanner.push(chunk);
+      return numbered(chunk, scanner.starts, resultKey);
+    });
     scanner.finish();
   }
   scanner.finishAll();
@@ -215,16 +220,42 @@ async function copyFiles(
   return { rows: n, bytes };
 }
 
-/** Streams chunks into a COPY with backpressure; `inspect` may throw to abort (rolling the COPY back). */
-async function pump(stream: AsyncIterable<Uint8Array>, writable: Writable, inspect: (chunk: Uint8Array) => void): Promise<number> {
+/**
+ * The chunk with `key,rowNo,` put in front of every record that begins in it (the scanner found
+ * where, quoted line breaks included): the rows reach COPY numbered, so execution_result_rows
+ * needs no column default, which would cost COPY a sequence call and a setting lookup per row
+ * (measured: 3.5–4.2 s against 2.0–2.5 s for 1,000,000 rows).
+ */
+function numbered(chunk: Uint8Array, starts: readonly { at: number; rowNo: number }[], resultKey: number): Uint8Array {
+  if (!starts.length) return chunk;
+  const key = `${resultKey},`;
+  let extra = 0;
+  for (const s of starts) extra += key.length + String(s.rowNo).length + 1;
+  const out = Buffer.allocUnsafe(chunk.length + extra);
+  let from = 0;
+  let to = 0;
+  for (const s of starts) {
+    out.set(chunk.subarray(from, s.at), to);
+    to += s.at - from;
+    to += out.write(`${key}${s.rowNo},`, to, "latin1");
+    from = s.at;
+  }
+  out.set(chunk.subarray(from), to);
+  return out;
+}
+
+/**
+ * Streams chunks into a COPY with backpressure; `transform` may throw to abort (rolling the COPY
+ * back) and returns what to send.
+ */
+async function pump(stream: AsyncIterable<Uint8Array>, writable: Writable, transform: (chunk: Uint8Array) => Uint8Array): Promise<number> {
   const finished = once(writable, "finish");
   finished.catch(() => {}); // rethrown below when it matters
   let bytes = 0;
   try {
     for await (const chunk of stream) {
       bytes += chunk.byteLength;
-      inspect(chunk);
-      if (!writable.write(chunk)) await once(writable, "drain");
+      if (!writable.write(transform(chunk))) await once(writable, "drain");
     }
   } catch (e) {
     writable.destroy(e instanceof Error ? e : new Error(String(e)));
@@ -254,7 +285,7 @@ const copyEscape = (s: string) =>
 
 const arrayElement = (s: string | null) => (s === null ? "NULL" : `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`);
 
-async function lenient(tx: Tx, columns: string[], files: ResultFile[]): Promise<Loaded> {
+async function lenient(tx: Tx, resultKey: number, columns: string[], files: ResultFile[]): Promise<Loaded> {
   const width = columns.length;
   const normalise = (row: string[]) => {
     const cells: (string | null)[] = row.slice(0, width).map((c) => (c === "" ? null : c));
@@ -277,10 +308,9 @@ async function lenient(tx: Tx, columns: string[], files: ResultFile[]): Promise<
   }
   const slots = assignSlots(inference.types());
   // Pass 2: the rows, in COPY's text format.
-  await tx`SELECT setval('pg_temp.amc_ingest_row_seq', 1, false)`;
   const typed = slots.map((s, i) => ({ s, i })).filter(({ s }) => extraIndex(s.slot) === null);
   const extras = slots.map((s, i) => ({ s, i })).filter(({ s }) => extraIndex(s.slot) !== null);
-  const cols = [...typed.map(({ s }) => ident(s.slot)), ...(extras.length ? ["extra"] : [])].join(", ");
+  const cols = ["result_key", "row_no", ...typed.map(({ s }) => ident(s.slot)), ...(extras.length ? ["extra"] : [])].join(", ");
   const writable = await tx.unsafe(`COPY execution_result_rows (${cols}) FROM STDIN`).writable();
   let rows = 0;
   let bytes = 0;
@@ -300,13 +330,13 @@ async function lenient(tx: Tx, columns: string[], files: ResultFile[]): Promise<
         }
         rows++;
         const cells = normalise(row);
-        const parts = typed.map(({ i }) => (cells[i] == null ? "\\N" : copyEscape(cells[i]!)));
+        const parts = [String(resultKey), String(rows), ...typed.map(({ i }) => (cells[i] == null ? "\\N" : copyEscape(cells[i]!)))];
         if (extras.length) parts.push(copyEscape(`{${extras.map(({ i }) => arrayElement(cells[i] ?? null)).join(",")}}`));
         yield Buffer.from(`${parts.join("\t")}\n`);
       }
     }
   };
-  await pump(lines(), writable, () => {});
+  await pump(lines(), writable, (line) => line);
   const note = ragged ? `${ragged.toLocaleString("en-US")} row(s) had a different number of cells than the header; missing cells are empty, extra ones dropped.` : null;
   return { columns, slots, rowCount: rows, sizeBytes: bytes, path: "lenient", note };
 }
