@@ -143,8 +143,4 @@ export class RowTypeInference {
   types(): ResultColumnType[] {
     return this.classes.map(typeOfClass);
   }
-  /** Columns with no value at all so far. */
-  empty(): boolean[] {
-    return this.classes.map((c) => c === CellClass.Null);
-  }
 }

@@ -15,7 +15,7 @@ export class ScanMismatch extends Error {
 
 /**
  * Walks one CSV file's bytes as they stream to PostgreSQL's COPY, without decoding or
- * allocating: finds field boundaries (RFC 4180 quoting, as COPY's CSV mode reads them) and
+ * allocating: finds field and record boundaries exactly as COPY's CSV mode does (see push) and
  * classifies the cells of the columns that matter. In "verify" mode it throws ScanMismatch at the
  * first cell that does not fit the type its column is being loaded as, before PostgreSQL could
  * store a value that prints differently from the CSV (`007` as 7); in "infer" mode it learns

@@ -285,6 +285,23 @@ const copyEscape = (s: string) =>
 
 const arrayElement = (s: string | null) => (s === null ? "NULL" : `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`);
 
+/** Every file's data rows (each file's header skipped) as our lenient reader splits them; `onBytes` sees the bytes read. */
+async function* dataRows(files: ResultFile[], onBytes: (n: number) => void = () => {}): AsyncGenerator<string[]> {
+  for (const file of files) {
+    const counted = async function* () {
+      for await (const chunk of await file.open()) {
+        onBytes(chunk.byteLength);
+        yield chunk;
+      }
+    };
+    let header = true;
+    for await (const row of parseCsv(counted())) {
+      if (header) header = false;
+      else yield row;
+    }
+  }
+}
+
 async function lenient(tx: Tx, resultKey: number, columns: string[], files: ResultFile[]): Promise<Loaded> {
   const width = columns.length;
   const normalise = (row: string[]) => {
@@ -295,16 +312,9 @@ async function lenient(tx: Tx, resultKey: number, columns: string[], files: Resu
   // Pass 1: the types, from every cell.
   const inference = new RowTypeInference(width);
   let ragged = 0;
-  for (const file of files) {
-    let header = true;
-    for await (const row of parseCsv(await file.open())) {
-      if (header) {
-        header = false;
-        continue;
-      }
-      if (row.length !== width) ragged++;
-      inference.observe(normalise(row));
-    }
+  for await (const row of dataRows(files)) {
+    if (row.length !== width) ragged++;
+    inference.observe(normalise(row));
   }
   const slots = assignSlots(inference.types());
   // Pass 2: the rows, in COPY's text format.
@@ -315,25 +325,12 @@ async function lenient(tx: Tx, resultKey: number, columns: string[], files: Resu
   let rows = 0;
   let bytes = 0;
   const lines = async function* () {
-    for (const file of files) {
-      let header = true;
-      const counted = async function* () {
-        for await (const chunk of await file.open()) {
-          bytes += chunk.byteLength;
-          yield chunk;
-        }
-      };
-      for await (const row of parseCsv(counted())) {
-        if (header) {
-          header = false;
-          continue;
-        }
-        rows++;
-        const cells = normalise(row);
-        const parts = [String(resultKey), String(rows), ...typed.map(({ i }) => (cells[i] == null ? "\\N" : copyEscape(cells[i]!)))];
-        if (extras.length) parts.push(copyEscape(`{${extras.map(({ i }) => arrayElement(cells[i] ?? null)).join(",")}}`));
-        yield Buffer.from(`${parts.join("\t")}\n`);
-      }
+    for await (const row of dataRows(files, (n) => (bytes += n))) {
+      rows++;
+      const cells = normalise(row);
+      const parts = [String(resultKey), String(rows), ...typed.map(({ i }) => (cells[i] == null ? "\\N" : copyEscape(cells[i]!)))];
+      if (extras.length) parts.push(copyEscape(`{${extras.map(({ i }) => arrayElement(cells[i] ?? null)).join(",")}}`));
+      yield Buffer.from(`${parts.join("\t")}\n`);
     }
   };
   await pump(lines(), writable, (line) => line);
