@@ -185,15 +185,16 @@ export async function ensureRollups(db: Database, spec: string, req: SeriesReque
  * (or averaged / maxed). Read from the widget shape's rollups (ensureRollups), so a year of weekly
  * segments is a few hundred rows to add up, not every stored row. A group is provisional when any
  * window contributing to it ends within the last PROVISIONAL_DAYS days.
- * (combinedSeriesSql is the statement, exported for the benchmark's EXPLAIN.)
+ * (combinedSeriesSql is the statement over the windows combinedWindows found, which it is given
+ * rather than finding them again; exported for the benchmark's EXPLAIN.)
  */
-export function combinedSeriesSql(reportUuid: string, req: SeriesRequest, range: DateRange, now: Date): SQL {
+export function combinedSeriesSql(windows: CombinedWindow[], req: SeriesRequest): SQL {
   const ys = req.y.slice(0, 12);
   const spec = rollupSpec(req);
   const xExpr = !req.x
     ? sql`NULL::text`
     : req.x === WINDOW_COLUMN
-      ? sql`to_char(l.window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD')`
+      ? sql`l.day`
       : sql`u.x`;
   const value = (i: number) => {
     const k = sql.raw(String(i + 1));
@@ -202,12 +203,14 @@ export function combinedSeriesSql(reportUuid: string, req: SeriesRequest, range:
     return sql`(CASE WHEN sum(u.counts[${k}]) > 0 THEN sum(u.sums[${k}]) END)::float8`;
   };
   const valuesArray = ys.length ? sql`ARRAY[${sql.join(ys.map((_, i) => value(i)), sql`, `)}]` : sql`ARRAY[]::float8[]`;
-  const cutoff = provisionalCutoff(now).toISOString();
+  const live = windows.filter((w) => !w.expired);
+  const rows = live.map((w) => sql`(${w.resultKey}::bigint, ${w.start ? w.start.toISOString().slice(0, 10) : null}::text, ${w.provisional}::boolean)`);
+  // No window: an empty answer of the same shape.
+  const l = rows.length ? sql`(VALUES ${sql.join(rows, sql`, `)}) AS l(result_key, day, provisional)` : sql`(SELECT NULL::bigint AS result_key, NULL::text AS day, false AS provisional WHERE false) l`;
   return sql`
-    WITH l AS (${latestWindowsSql(reportUuid, range)})
     SELECT ${xExpr} AS x, ${req.series ? sql`u.s` : sql`NULL::text`} AS s, to_jsonb(${valuesArray}) AS v,
-           bool_or(l.window_end > ${cutoff}::timestamptz) AS provisional
-    FROM l JOIN result_rollups u ON u.spec = ${spec} AND u.result_key = l.result_key
+           bool_or(l.provisional) AS provisional
+    FROM ${l} JOIN result_rollups u ON u.spec = ${spec} AND u.result_key = l.result_key
     GROUP BY 1, 2
     ORDER BY 1 NULLS LAST, 2 NULLS LAST
     LIMIT ${MAX_GROUPS + 1}`;
@@ -222,9 +225,7 @@ export async function combinedSeries(
 ): Promise<{ points: SeriesPoint[]; truncated: boolean }> {
   const windows = await combinedWindows(db, reportUuid, range, now);
   await ensureRollups(db, rollupSpec(req), req, windows);
-  const rows = await db.execute<{ x: string | null; s: string | null; v: (number | null)[]; provisional: boolean }>(
-    combinedSeriesSql(reportUuid, req, range, now),
-  );
+  const rows = await db.execute<{ x: string | null; s: string | null; v: (number | null)[]; provisional: boolean }>(combinedSeriesSql(windows, req));
   const points = rows.slice(0, MAX_GROUPS).map((r) => ({
     x: r.x,
     series: r.s,

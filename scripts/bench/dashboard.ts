@@ -121,7 +121,7 @@ export const dashboardBenchmark: Benchmark = {
       rows.push({ query: "dashboard page data (4 widgets)", groups: null, "median ms": round(tp.medianMs, 1), "first view ms": null, "limit ms (typed aggregate)": null, "× limit": null });
       if (tp.medianMs > 300) warnings.push(`dashboard page data ${round(tp.medianMs, 1)} ms is over the 300 ms goal`);
 
-      const statement = new PgDialect().sqlToQuery(combinedSeriesSql(reportUuid, cases[0]!.req, {}, now));
+      const statement = new PgDialect().sqlToQuery(combinedSeriesSql(await combinedWindows(db, reportUuid, {}, now), cases[0]!.req));
       const plan = await explain(sql, statement, ["execution_result_rows", "result_rollups", "execution_results", "report_executions"]);
       log(`EXPLAIN line query: ${plan.path}`);
       log(`scans: ${JSON.stringify(plan.scans)}`);
